@@ -1,0 +1,1 @@
+"""Renders evidence into report.json, HTML, JUnit, SARIF and Markdown."""

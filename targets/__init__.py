@@ -1,0 +1,1 @@
+"""Allocation systems the harness certifies. Nothing here imports ``harness``."""

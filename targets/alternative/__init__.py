@@ -1,0 +1,1 @@
+"""A second, independently written correct ASTI-1 system."""

@@ -1,0 +1,1 @@
+"""The ASTI-1 contract as an OpenAPI document (openapi.yaml)."""

@@ -1,0 +1,1 @@
+"""Deliberately defective variants of the reference system, one defect each."""
