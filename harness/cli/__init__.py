@@ -37,13 +37,13 @@ def _unknown_option(parser: argparse.ArgumentParser, word: str) -> str:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from harness.cli import draw
+    from harness.cli import draw, serve
 
     parser = _Parser(prog="harness", description="Certification harness for allocation systems.")
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for module in (draw,):
+    for module in (draw, serve):
         module.register(commands)
     for subparser in commands.choices.values():
         subparser.set_defaults(parser=subparser)
@@ -52,7 +52,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
-    args, unknown = parser.parse_known_args(argv)
+    try:
+        args, unknown = parser.parse_known_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed in one line
+        return int(exc.code or 0)
     if unknown:
         print(_unknown_option(args.parser, unknown[0]), file=sys.stderr)
         return ExitCode.USAGE

@@ -34,8 +34,9 @@ class CanonicalList:
     """Applicant ids in canonical (byte) order with the digest that binds them into the draw."""
 
     def __init__(self, ids: Iterable[str | bytes]) -> None:
-        raw = [i.encode("ascii") if isinstance(i, str) else i for i in ids]
-        array = np.array(raw, dtype=np.bytes_) if raw else np.array([], dtype="S1")
+        listed = list(ids)
+        # numpy encodes str as ASCII itself (UnicodeEncodeError, a ValueError, otherwise).
+        array = np.array(listed, dtype=np.bytes_) if listed else np.array([], dtype="S1")
         # Fixed-width byte strings padded with NUL compare in plain byte order: ids never hold NUL.
         array = np.sort(array)
         same = array[1:] == array[:-1]

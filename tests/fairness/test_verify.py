@@ -1,0 +1,82 @@
+"""Verifying published draws: harness draw --json output and ASTI-1 results objects."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.fairness.replay import CanonicalList, derive_seed, replay_draw, results_digest, seed_commitment
+from harness.fairness.verify import MalformedResult, verify_published
+
+IDS = [f"P{i:04d}" for i in range(200)]
+
+
+def published_results(beacon: bytes = b"\xbe\xef") -> dict:
+    """An ASTI-1 results object built the way a correct system builds it."""
+    server_seed = bytes(range(32))
+    seed = derive_seed(server_seed, beacon)
+    result = replay_draw("R-7", IDS, 10, 5, seed).as_dict()
+    result.update(
+        seed_commitment=seed_commitment(server_seed).hex(),
+        beacon_source="pulse 42",
+        server_seed=server_seed.hex(),
+        beacon=beacon.hex(),
+        published_at="2026-11-29T12:00:00Z",
+    )
+    result["results_digest"] = results_digest(result)
+    return result
+
+
+def test_a_correct_results_object_verifies() -> None:
+    verification = verify_published(published_results(), CanonicalList(IDS))
+    assert verification.ok
+    names = [check.name for check in verification.checks]
+    assert {"seed_commitment", "seed derivation", "primary", "reserve", "results_digest"} <= set(names)
+
+
+def test_an_empty_beacon_verifies() -> None:
+    assert verify_published(published_results(beacon=b""), CanonicalList(IDS)).ok
+
+
+def test_a_swapped_reserve_names_the_first_differing_rank() -> None:
+    result = published_results()
+    result["reserve"][1], result["reserve"][2] = result["reserve"][2], result["reserve"][1]
+    verification = verify_published(result, CanonicalList(IDS))
+    assert not verification.ok
+    assert verification.failures[0].detail.startswith("reserve[1] (rank 2)")
+
+
+def test_a_reserve_shown_as_primary_is_caught() -> None:
+    result = published_results()
+    result["primary"].append(result["reserve"].pop(0))
+    assert not verify_published(result, CanonicalList(IDS)).ok
+
+
+def test_a_server_seed_that_does_not_match_the_commitment_is_caught() -> None:
+    result = published_results()
+    result["seed_commitment"] = seed_commitment(bytes(32)).hex()
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert [f.name for f in failures] == ["seed_commitment"]
+
+
+def test_a_seed_not_derived_from_the_beacon_is_caught() -> None:
+    result = published_results()
+    result["beacon"] = "00"
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert failures[0].name == "seed derivation"
+
+
+def test_a_different_applicant_list_is_caught() -> None:
+    result = published_results()
+    failures = verify_published(result, CanonicalList(IDS[:-1])).failures
+    assert {"applicants", "applicants_digest"} <= {f.name for f in failures}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("seed", "zz"), ("seed", "00"), ("primary", "A1"), ("round_id", 7), ("server_seed", None)],
+)
+def test_malformed_documents_are_reported_not_crashed_on(field, value) -> None:
+    result = published_results()
+    result[field] = value
+    with pytest.raises(MalformedResult):
+        verify_published(result, CanonicalList(IDS))
