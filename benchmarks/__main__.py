@@ -18,7 +18,9 @@ def main(argv: list[str]) -> int:
     chosen = argv or available
     unknown = [name for name in chosen if name not in available]
     if unknown:
-        print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(available)}", file=sys.stderr)
+        print(
+            f"unknown benchmark {unknown[0]!r}; choose from {', '.join(available)}", file=sys.stderr
+        )
         return 2
     for name in chosen:
         importlib.import_module(f"benchmarks.bench_{name}").main()

@@ -24,7 +24,9 @@ from targets.reference.draw import draw as reference_draw
 N = int(os.environ.get("BENCH_DRAW_N", 5_000_000))
 K, R = 100_000, 12_000
 SEED = hashlib.sha256(b"benchmark").digest()
-_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", np.uint8)
+_ALPHABET = np.frombuffer(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", np.uint8
+)
 
 
 def make_ids(n: int) -> list[str]:
@@ -59,7 +61,9 @@ def main() -> None:
         "numpy Generator.choice (unverifiable)": lambda: rng.choice(N, K + R, replace=False),
     }
     timings = compare(candidates, rounds=3)
-    print_table("time, median of 3 interleaved rounds", timings, baseline="floor: canonical sort + digest")
+    print_table(
+        "time, median of 3 interleaved rounds", timings, baseline="floor: canonical sort + digest"
+    )
     print("\npeak memory allocated during one run (tracemalloc), input list excluded")
     for name, fn in candidates.items():
         print(f"  {name:<44} {peak_memory(fn) / 2**20:>8.0f} MiB")

@@ -145,7 +145,9 @@ class HttpTarget:
     # lab mode --------------------------------------------------------------------------------
 
     def lab_draws(self, round_id: str, seeds_hex: list[str]) -> list[dict[str, Any]]:
-        response = self.operator("POST", f"/v1/lab/rounds/{round_id}/draws", json={"seeds": seeds_hex})
+        response = self.operator(
+            "POST", f"/v1/lab/rounds/{round_id}/draws", json={"seeds": seeds_hex}
+        )
         return list(_expect(response, 200)["draws"])
 
     def lab_random(self, round_id: str, seed_hex: str, n_bytes: int) -> bytes:

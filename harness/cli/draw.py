@@ -52,13 +52,17 @@ def _run(args: argparse.Namespace) -> int:
         if extra or args.json:
             raise UsageError("--verify takes only --applicants; the rest comes from the result")
         return _verify(Path(args.verify), args.applicants)
-    missing = [f"--{f}" for f in ("primary", "reserve", "seed", "round") if getattr(args, f) is None]
+    missing = [
+        f"--{f}" for f in ("primary", "reserve", "seed", "round") if getattr(args, f) is None
+    ]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or use --verify RESULT.json)")
     if not _SEED.fullmatch(args.seed):
         raise UsageError(f"--seed must be 64 hex digits (32 bytes), got {args.seed[:80]!r}")
     if not ID_PATTERN.fullmatch(args.round) or not args.round.isascii():
-        raise UsageError(f"--round {args.round[:80]!r} is not a valid round id (1 to 64 of A-Za-z0-9_-)")
+        raise UsageError(
+            f"--round {args.round[:80]!r} is not a valid round id (1 to 64 of A-Za-z0-9_-)"
+        )
     result = replay_draw(
         args.round, _load(args.applicants), args.primary, args.reserve, bytes.fromhex(args.seed)
     )
@@ -97,7 +101,7 @@ def _verify(result_path: Path, applicants_path: str) -> int:
 
 def _describe(result: Replay) -> str:
     lines = [
-        f"algorithm          ACS-DRAW-1",
+        "algorithm          ACS-DRAW-1",
         f"round              {result.round_id}",
         f"applicants         {result.applicants}",
         f"applicants digest  {result.applicants_digest}",

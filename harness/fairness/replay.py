@@ -51,8 +51,10 @@ class CanonicalList:
         return int(self.ids.shape[0])
 
     def take(self, positions: Sequence[int]) -> list[str]:
-        picked = self.ids[np.asarray(positions, dtype=np.int64)] if positions else []
-        return [value.decode("ascii") for value in list(picked)]
+        if not positions:
+            return []
+        picked = self.ids[np.asarray(positions, dtype=np.int64)]
+        return [value.decode("ascii") for value in picked.tolist()]
 
 
 def _published_text(array: np.ndarray) -> bytes:

@@ -86,7 +86,9 @@ class EligibleList:
         """The ids in canonical order."""
         return [i.decode("ascii") for i in self._ids.tolist()]
 
-    def draw(self, round_id: str, primary_slots: int, reserve_slots: int, seed: bytes) -> DrawResult:
+    def draw(
+        self, round_id: str, primary_slots: int, reserve_slots: int, seed: bytes
+    ) -> DrawResult:
         """Steps 3 to 6: partial Fisher-Yates over the canonical list."""
         if len(seed) != 32:
             raise ValueError("seed must be 32 bytes")

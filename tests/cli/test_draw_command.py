@@ -19,8 +19,23 @@ def applicants(tmp_path):
 
 
 def draw_json(capsys, applicants, *extra):
-    code = main(["draw", "--applicants", str(applicants), "--primary", "3", "--reserve", "2",
-                 "--seed", SEED, "--round", "R-1", "--json", *extra])
+    code = main(
+        [
+            "draw",
+            "--applicants",
+            str(applicants),
+            "--primary",
+            "3",
+            "--reserve",
+            "2",
+            "--seed",
+            SEED,
+            "--round",
+            "R-1",
+            "--json",
+            *extra,
+        ]
+    )
     assert code == 0
     return json.loads(capsys.readouterr().out)
 
@@ -39,8 +54,24 @@ def test_json_output_has_the_documented_fields(capsys, applicants) -> None:
 
 
 def test_text_output_lists_ranks(capsys, applicants) -> None:
-    assert main(["draw", "--applicants", str(applicants), "--primary", "3", "--reserve", "2",
-                 "--seed", SEED.upper(), "--round", "R-1"]) == 0
+    assert (
+        main(
+            [
+                "draw",
+                "--applicants",
+                str(applicants),
+                "--primary",
+                "3",
+                "--reserve",
+                "2",
+                "--seed",
+                SEED.upper(),
+                "--round",
+                "R-1",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "reserve (2), in rank order:" in out
     assert out.rstrip().endswith("2  A001")
@@ -60,7 +91,10 @@ def test_verify_exits_1_and_names_the_first_difference(capsys, applicants, tmp_p
     result_file.write_text(json.dumps(result))
     assert main(["draw", "--verify", str(result_file), "--applicants", str(applicants)]) == 1
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last == "the published draw does not replay: primary[2] (rank 3): published 'A009', replay gives 'A002'"
+    assert last == (
+        "the published draw does not replay:"
+        " primary[2] (rank 3): published 'A009', replay gives 'A002'"
+    )
 
 
 def bad_input_cases(tmp_path, applicants):
@@ -72,7 +106,18 @@ def bad_input_cases(tmp_path, applicants):
     long_id.write_text("A" * 65 + "\n")
     unicode_id = tmp_path / "unicode.txt"
     unicode_id.write_text("caf\u00e9\n", encoding="utf-8")
-    good = ["--applicants", str(applicants), "--primary", "1", "--reserve", "1", "--seed", SEED, "--round", "R"]
+    good = [
+        "--applicants",
+        str(applicants),
+        "--primary",
+        "1",
+        "--reserve",
+        "1",
+        "--seed",
+        SEED,
+        "--round",
+        "R",
+    ]
     return {
         "duplicate id": (["--applicants", str(dup)] + good[2:], "duplicate applicant id 'A1'"),
         "id with a space": (["--applicants", str(bad_id)] + good[2:], "line 2: 'not valid'"),
@@ -84,7 +129,10 @@ def bad_input_cases(tmp_path, applicants):
         "negative R": (good[:5] + ["-2"] + good[6:], "-2 is negative"),
         "K not a number": (good[:3] + ["ten"] + good[4:], "'ten' is not a whole number"),
         "bad round": (good[:9] + ["no spaces"], "is not a valid round id"),
-        "missing file": (["--applicants", str(tmp_path / "absent.txt")] + good[2:], "cannot read applicant file"),
+        "missing file": (
+            ["--applicants", str(tmp_path / "absent.txt")] + good[2:],
+            "cannot read applicant file",
+        ),
         "missing seed": (good[:6] + good[8:], "missing --seed"),
         "misspelt option": (good + ["--jsn"], "did you mean --json?"),
     }
@@ -92,9 +140,21 @@ def bad_input_cases(tmp_path, applicants):
 
 @pytest.mark.parametrize(
     "case",
-    ["duplicate id", "id with a space", "id too long", "non-ASCII id", "short seed", "non-hex seed",
-     "negative K", "negative R", "K not a number", "bad round", "missing file", "missing seed",
-     "misspelt option"],
+    [
+        "duplicate id",
+        "id with a space",
+        "id too long",
+        "non-ASCII id",
+        "short seed",
+        "non-hex seed",
+        "negative K",
+        "negative R",
+        "K not a number",
+        "bad round",
+        "missing file",
+        "missing seed",
+        "misspelt option",
+    ],
 )
 def test_bad_input_gives_one_line_and_exit_2(capsys, tmp_path, applicants, case) -> None:
     argv, expected = bad_input_cases(tmp_path, applicants)[case]
@@ -107,10 +167,15 @@ def test_bad_input_gives_one_line_and_exit_2(capsys, tmp_path, applicants, case)
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("not json", "is not valid JSON"), ("[1, 2]", "must hold a JSON object"),
-     ('{"seed": "zz", "round_id": "R", "primary": [], "reserve": []}', "field 'seed'")],
+    [
+        ("not json", "is not valid JSON"),
+        ("[1, 2]", "must hold a JSON object"),
+        ('{"seed": "zz", "round_id": "R", "primary": [], "reserve": []}', "field 'seed'"),
+    ],
 )
-def test_verify_rejects_unreadable_results_with_exit_2(capsys, tmp_path, applicants, content, message) -> None:
+def test_verify_rejects_unreadable_results_with_exit_2(
+    capsys, tmp_path, applicants, content, message
+) -> None:
     result_file = tmp_path / "result.json"
     result_file.write_text(content)
     assert main(["draw", "--verify", str(result_file), "--applicants", str(applicants)]) == 2
@@ -119,5 +184,18 @@ def test_verify_rejects_unreadable_results_with_exit_2(capsys, tmp_path, applica
 
 
 def test_verify_refuses_draw_options(capsys, tmp_path, applicants) -> None:
-    assert main(["draw", "--verify", str(tmp_path / "r.json"), "--applicants", str(applicants), "--primary", "3"]) == 2
+    assert (
+        main(
+            [
+                "draw",
+                "--verify",
+                str(tmp_path / "r.json"),
+                "--applicants",
+                str(applicants),
+                "--primary",
+                "3",
+            ]
+        )
+        == 2
+    )
     assert "--verify takes only --applicants" in capsys.readouterr().err

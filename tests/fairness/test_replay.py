@@ -75,7 +75,10 @@ def test_results_digest_is_the_same_in_both_implementations() -> None:
 
 @given(round_ids, id_lists, slots, slots, seeds)
 def test_the_implementations_agree(round_id, ids, k, r, seed) -> None:
-    ours, theirs = (replay.replay_draw(round_id, ids, k, r, seed), reference.draw(round_id, ids, k, r, seed))
+    ours, theirs = (
+        replay.replay_draw(round_id, ids, k, r, seed),
+        reference.draw(round_id, ids, k, r, seed),
+    )
     assert ours.as_dict() == theirs.as_dict()
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from harness.fairness.replay import CanonicalList, derive_seed, replay_draw, results_digest, seed_commitment
+from harness.fairness.replay import (
+    CanonicalList,
+    derive_seed,
+    replay_draw,
+    results_digest,
+    seed_commitment,
+)
 from harness.fairness.verify import MalformedResult, verify_published
 
 IDS = [f"P{i:04d}" for i in range(200)]
@@ -30,7 +36,9 @@ def test_a_correct_results_object_verifies() -> None:
     verification = verify_published(published_results(), CanonicalList(IDS))
     assert verification.ok
     names = [check.name for check in verification.checks]
-    assert {"seed_commitment", "seed derivation", "primary", "reserve", "results_digest"} <= set(names)
+    assert {"seed_commitment", "seed derivation", "primary", "reserve", "results_digest"} <= set(
+        names
+    )
 
 
 def test_an_empty_beacon_verifies() -> None:
