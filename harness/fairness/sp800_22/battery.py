@@ -157,7 +157,7 @@ class BatteryReport:
         return [p for row in self.results for p in row[index].p_values]
 
     def to_dict(self) -> dict[str, Any]:
-        """DESIGN.md section 6's layout; docs/sp800-22.md describes every key."""
+        """The layout of `harness rng-test --json`; docs/sp800-22.md describes every key."""
         not_applicable = {
             name: [{"sequence": s + 1, "reason": row[i].reason}
                    for s, row in enumerate(self.results) if not row[i].applicable]

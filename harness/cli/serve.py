@@ -1,0 +1,67 @@
+"""``harness serve``: run a built-in target system on this machine.
+
+Only ``reference`` exists so far; ``alternative`` and ``faulty:NAME`` are named by the design and
+refused with a usage error until they are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from typing import Any
+
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from harness.errors import UsageError
+
+__all__ = ["DEFAULT_DB", "register"]
+
+# The reference keeps its data in a file in the current directory, so a restart finds it again.
+DEFAULT_DB = "sqlite:///reference.db"
+_TOKEN_ENV = "HARNESS_ADMIN_TOKEN"  # noqa: S105 (the variable's name, not a secret)
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="run a built-in target system (reference) as a web service",
+        description="Serve a built-in ASTI-1 system over HTTP until interrupted.",
+    )
+    parser.add_argument("--target", required=True, help="reference (alternative, faulty:NAME)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="URL",
+                        help="sqlite:///FILE or postgresql+psycopg://... (default: %(default)s)")
+    parser.add_argument("--admin-token", metavar="T",
+                        help=f"operator token (default: ${_TOKEN_ENV}, else a random one)")
+    parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.target != "reference":
+        known = "alternative" if args.target == "alternative" else None
+        if known or args.target.startswith("faulty:"):
+            raise UsageError(f"target {args.target!r} is not available yet; use --target reference")
+        raise UsageError(f"unknown target {args.target!r}; use --target reference")
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be 1 to 65535, got {args.port}")
+    token = args.admin_token or os.environ.get(_TOKEN_ENV)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        print(f"operator token (shown once): {token}", flush=True)
+    from targets.reference.__main__ import serve
+    from targets.reference.config import Settings
+
+    try:
+        settings = Settings(admin_token=token, database_url=args.db, lab=args.lab)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        serve(settings, args.host, args.port)
+    except (ValueError, ArgumentError) as exc:  # an unsupported or malformed database URL
+        raise UsageError(str(exc)) from None
+    except OperationalError as exc:
+        raise UsageError(f"cannot open the database {args.db!r}: {exc.orig}") from None
+    return 0

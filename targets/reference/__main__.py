@@ -1,0 +1,78 @@
+"""``python -m targets.reference``: run the reference system under uvicorn.
+
+Usable without the harness; ``harness serve --target reference`` calls ``serve`` below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from targets.reference.config import DEFAULT_DATABASE_URL, Settings
+
+__all__ = ["main", "serve"]
+
+TOKEN_ENV = "REFERENCE_ADMIN_TOKEN"  # noqa: S105 (a variable name, not a secret)
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve until interrupted; blocks."""
+    import uvicorn
+
+    from targets.reference.app import create_app
+
+    app = create_app(settings)
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    lab = ", lab mode" if settings.lab else ""
+    print(f"ASTI-1 reference system on http://{host}:{port} (database {shown}{lab})", flush=True)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,  # no framework banner in responses
+        # Load clients keep connections open between bursts; uvicorn's 5 s default makes the
+        # server close them just as a client reuses them (a spurious "disconnected" error).
+        timeout_keep_alive=75,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m targets.reference", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--db", default=DEFAULT_DATABASE_URL,
+                        help="sqlite:///FILE or postgresql+psycopg://... (default: %(default)s)")
+    parser.add_argument("--admin-token", help=f"operator token (default: ${TOKEN_ENV} or random)")
+    parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    token = args.admin_token or os.environ.get(TOKEN_ENV)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        print(f"operator token (shown once): {token}", flush=True)
+    try:
+        settings = Settings(admin_token=token, database_url=args.db, lab=args.lab)
+        serve(settings, args.host, args.port)
+    except (ValueError, ArgumentError) as exc:  # a bad token or database URL
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:  # the database cannot be opened
+        print(f"error: cannot open the database: {exc.orig}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Deposits, the deposit window's close (forfeits and promotion), and the operator's ledger.
+
+A deposit decides state, entitlement and amount inside one transaction that holds the round's
+lock (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), the same lock ``deposits/close``
+takes; so a deposit is either in the ledger before the close forfeits its payer or is refused
+with ``window_closed``/``not_entitled`` after it, never both. The unique constraints on
+(round, applicant) and (round, applicant, key) are the last line: never two deposits per person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
+
+from targets.reference import audit, schema
+from targets.reference.db import utc_now
+from targets.reference.errors import ApiError, bad_request, conflict, forbidden
+from targets.reference.rounds import move_state
+from targets.reference.security import new_deposit_id
+from targets.reference.service import Service
+from targets.reference.status import deposit_view, facts, standing
+from targets.reference.validation import parse_object, require_int
+
+__all__ = ["close_deposits", "deposit", "ledger"]
+
+_MAX_KEY_CHARS = 200
+_MAX_AMOUNT = 10**15
+_OPEN_STATES = ("drawn", "promotion")
+
+
+def deposit(
+    svc: Service, token: str | None, round_id: str, key: str | None, raw: bytes
+) -> tuple[int, dict[str, Any]]:
+    """(status, body): 201 for a new deposit, 200 for a replay of the same key and amount."""
+    who = svc.require_applicant(token, round_id)
+    if not key or len(key) > _MAX_KEY_CHARS:
+        raise ApiError(400, "idempotency_key_required",
+                       "send an Idempotency-Key header of 1 to 200 characters")
+    amount = require_int(parse_object(raw), "amount", 1, _MAX_AMOUNT)
+    with svc.in_flight.claim((round_id, who.applicant_id, key), amount) as running:
+        if running is not None:
+            return _while_running(svc, round_id, who.applicant_id, key, amount, running)
+        try:
+            return _decide(svc, round_id, who, key, amount)
+        except IntegrityError:
+            # Another process inserted first; deciding again sees its row and answers from it.
+            return _decide(svc, round_id, who, key, amount)
+
+
+def _while_running(
+    svc: Service, round_id: str, applicant_id: str, key: str, amount: int, running: int
+) -> tuple[int, dict[str, Any]]:
+    """A retry met its original still in flight (or a later replay of a finished one)."""
+    with svc.db.read() as conn:
+        f = facts(conn, svc.read_round(conn, round_id), applicant_id)
+    if f.deposit is not None and f.deposit["idempotency_key"] == key:
+        return _replay(f.deposit, amount)
+    if amount != running:
+        raise _mismatch()
+    raise conflict("request_in_progress", "the original request with this key is still running")
+
+
+def _replay(original: Any, amount: int) -> tuple[int, dict[str, Any]]:
+    if original["amount"] != amount:
+        raise _mismatch()
+    return 200, deposit_view(original)
+
+
+def _mismatch() -> ApiError:
+    return bad_request("this Idempotency-Key was used for another amount",
+                       code="idempotency_mismatch")
+
+
+def _decide(
+    svc: Service, round_id: str, who: Any, key: str, amount: int
+) -> tuple[int, dict[str, Any]]:
+    with svc.db.write() as conn:
+        row = svc.locked_round(conn, round_id)
+        f = facts(conn, row, who.applicant_id)
+        if f.deposit is not None and f.deposit["idempotency_key"] == key:
+            return _replay(f.deposit, amount)
+        if row.state not in _OPEN_STATES:
+            raise conflict("window_closed", "the deposit window of this round is not open")
+        if f.deposit is not None:
+            raise conflict("already_deposited", "you have already paid the deposit")
+        if not standing(f).can_deposit:
+            raise forbidden("your status in this round does not allow a deposit now",
+                            code="not_entitled")
+        if amount != row.deposit_amount:
+            raise bad_request(f"the deposit is exactly {row.deposit_amount}", code="wrong_amount")
+        values = {
+            "deposit_id": new_deposit_id(),
+            "round_id": round_id,
+            "applicant_id": who.applicant_id,
+            "national_key": who.national_key,
+            "amount": amount,
+            "idempotency_key": key,
+            "created_at": utc_now(),
+        }
+        conn.execute(schema.deposits.insert().values(**values))
+        audit.append(conn, round_id, "deposit", {
+            "deposit_id": values["deposit_id"], "applicant_id": who.applicant_id, "amount": amount,
+        })
+    return 201, deposit_view(values)
+
+
+def close_deposits(svc: Service, token: str | None, round_id: str) -> dict[str, Any]:
+    """drawn -> promotion (forfeit unpaid primaries, promote as many reserves in rank order);
+    promotion -> final (forfeit unpaid promoted, promote no one)."""
+    svc.require_operator(token)
+    with svc.db.write() as conn:
+        row = svc.locked_round(conn, round_id)
+        if row.state == "drawn":
+            forfeited = _unpaid(conn, round_id, promoted_only=False)
+            promoted = _promote(conn, round_id, len(forfeited))
+            move_state(conn, round_id, "drawn", "promotion")
+            audit.append(conn, round_id, "promotion",
+                         {"forfeited": forfeited, "promoted": promoted})
+            return {"state": "promotion", "promoted": promoted}
+        if row.state == "promotion":
+            forfeited = _unpaid(conn, round_id, promoted_only=True)
+            move_state(conn, round_id, "promotion", "final")
+            audit.append(conn, round_id, "final", {"forfeited": forfeited})
+            return {"state": "final", "promoted": []}
+    raise conflict("wrong_state", f"the round is {row.state!r}; deposits cannot be closed now")
+
+
+def _unpaid(conn: Connection, round_id: str, *, promoted_only: bool) -> list[str]:
+    """Primaries (or promoted reserves) without a deposit, in rank order."""
+    a, d, p = schema.applicants, schema.deposits, schema.promotions
+    paid = select(d.c.applicant_id).where(d.c.round_id == round_id)
+    if promoted_only:
+        query = select(p.c.applicant_id).where(p.c.round_id == round_id)
+        query = query.where(p.c.applicant_id.not_in(paid)).order_by(p.c.reserve_rank)
+    else:
+        query = select(a.c.applicant_id).where(a.c.round_id == round_id, a.c.role == "primary")
+        query = query.where(a.c.applicant_id.not_in(paid)).order_by(a.c.rank)
+    return list(conn.execute(query).scalars())
+
+
+def _promote(conn: Connection, round_id: str, count: int) -> list[str]:
+    if count == 0:
+        return []
+    a = schema.applicants
+    reserves = conn.execute(
+        select(a.c.applicant_id, a.c.rank)
+        .where(a.c.round_id == round_id, a.c.role == "reserve")
+        .order_by(a.c.rank)
+        .limit(count)
+    ).all()
+    if reserves:
+        now = utc_now()
+        conn.execute(schema.promotions.insert(), [
+            {"round_id": round_id, "applicant_id": r.applicant_id, "reserve_rank": r.rank,
+             "promoted_at": now}
+            for r in reserves
+        ])
+    return [r.applicant_id for r in reserves]
+
+
+def ledger(svc: Service, token: str | None, round_id: str) -> dict[str, Any]:
+    svc.require_operator(token)
+    d = schema.deposits
+    with svc.db.read() as conn:
+        svc.read_round(conn, round_id)
+        rows = conn.execute(
+            select(d).where(d.c.round_id == round_id).order_by(d.c.created_at, d.c.deposit_id)
+        ).all()
+    return {"deposits": [deposit_view(r._mapping, ledger=True) for r in rows]}

@@ -1,0 +1,174 @@
+"""Tables, constraints and triggers: the invariants the database itself enforces.
+
+Python checks give the contract's error codes; these constraints make the invariants hold even if
+two requests race past those checks: one registration per person per round, one deposit per
+applicant per round, idempotency keys unique per applicant, and an append-only record (results,
+promotions, deposits and the audit chain reject UPDATE and DELETE on SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "APPEND_ONLY",
+    "applicants",
+    "audit",
+    "deposits",
+    "meta",
+    "metadata",
+    "promotions",
+    "results",
+    "rounds",
+    "trigger_ddl",
+]
+
+metadata = MetaData()
+
+_ID = String(64)
+_HEX = String(64)
+_TIME = String(40)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("round_id", _ID, primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("primary_slots", Integer, nullable=False),
+    Column("reserve_slots", Integer, nullable=False),
+    Column("deposit_amount", BigInteger, nullable=False),
+    Column("created_at", _TIME, nullable=False),
+    Column("eligible", Integer),
+    Column("applicants_digest", _HEX),
+    Column("server_seed", _HEX),
+    Column("seed_commitment", _HEX),
+    Column("beacon_source", Text),
+)
+
+applicants = Table(
+    "applicants",
+    metadata,
+    Column("round_id", _ID, ForeignKey("rounds.round_id"), nullable=False),
+    Column("applicant_id", _ID, nullable=False),
+    Column("national_key", _HEX, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("region", Text, nullable=False),
+    Column("token_hash", _HEX, nullable=False, unique=True),
+    Column("registered_at", _TIME, nullable=False),
+    # Set once by the draw: "primary" or "reserve" and the 1-based rank within that list.
+    Column("role", String(8)),
+    Column("rank", Integer),
+    PrimaryKeyConstraint("round_id", "applicant_id"),
+    UniqueConstraint("round_id", "national_key", name="uq_one_registration_per_person"),
+    Index("ix_applicants_national_key", "national_key"),
+)
+
+results = Table(
+    "results",
+    metadata,
+    Column("round_id", _ID, ForeignKey("rounds.round_id"), primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("published_at", _TIME, nullable=False),
+)
+
+promotions = Table(
+    "promotions",
+    metadata,
+    Column("round_id", _ID, nullable=False),
+    Column("applicant_id", _ID, nullable=False),
+    Column("reserve_rank", Integer, nullable=False),
+    Column("promoted_at", _TIME, nullable=False),
+    PrimaryKeyConstraint("round_id", "applicant_id"),
+    ForeignKeyConstraint(
+        ["round_id", "applicant_id"], ["applicants.round_id", "applicants.applicant_id"]
+    ),
+)
+
+deposits = Table(
+    "deposits",
+    metadata,
+    Column("deposit_id", String(80), primary_key=True),
+    Column("round_id", _ID, nullable=False),
+    Column("applicant_id", _ID, nullable=False),
+    Column("national_key", _HEX, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("idempotency_key", String(200), nullable=False),
+    Column("created_at", _TIME, nullable=False),
+    UniqueConstraint("round_id", "applicant_id", name="uq_one_deposit_per_applicant"),
+    UniqueConstraint(
+        "round_id", "applicant_id", "idempotency_key", name="uq_idempotency_key"
+    ),
+    ForeignKeyConstraint(
+        ["round_id", "applicant_id"], ["applicants.round_id", "applicants.applicant_id"]
+    ),
+    # Previous-winner checks look deposits up by person across rounds.
+    Index("ix_deposits_national_key", "national_key"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("round_id", _ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("at", _TIME, nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("prev_hash", _HEX, nullable=False),
+    Column("hash", _HEX, nullable=False),
+    PrimaryKeyConstraint("round_id", "seq"),
+)
+
+APPEND_ONLY = ("results", "promotions", "deposits", "audit")
+
+# Percent signs are doubled: the driver reads single ones as parameter placeholders.
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION asti_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'table %% is append-only: %% rejected', TG_TABLE_NAME, TG_OP;
+END
+$$
+"""
+
+
+def trigger_ddl(dialect: str) -> list[str]:
+    """Statements (idempotent) that make the ``APPEND_ONLY`` tables reject UPDATE and DELETE."""
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} rejected'); END"
+            for table in APPEND_ONLY
+            for op in ("UPDATE", "DELETE")
+        ]
+    if dialect == "postgresql":
+        statements = [_PG_FUNCTION]
+        for table in APPEND_ONLY:
+            statements.append(
+                f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION asti_append_only()"
+            )
+            statements.append(
+                f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION asti_append_only()"
+            )
+        return statements
+    raise ValueError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")

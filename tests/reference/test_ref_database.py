@@ -1,0 +1,100 @@
+"""What the database itself enforces, on SQLite and PostgreSQL: append-only records, unique
+deposits, no raw secrets at rest, and an audit chain that verifies."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pytest
+from _refkit import drawn_round, national_id
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from harness.target import HttpTarget
+
+RID = "R-db"
+
+
+@pytest.fixture
+def drawn(any_db_target: HttpTarget, db_url: str) -> tuple[HttpTarget, dict[str, str], Any]:
+    tokens, result = drawn_round(any_db_target, RID, 8, 2, 2, 100)
+    paid = any_db_target.deposit(RID, tokens[result["primary"][0]], 100, "key-1")
+    assert paid.status_code == 201
+    return any_db_target, tokens, result
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE results SET body = '{}'",
+    "DELETE FROM results",
+    "UPDATE deposits SET amount = 1",
+    "DELETE FROM deposits",
+    "UPDATE audit SET event = 'x'",
+    "DELETE FROM audit",
+])
+def test_published_records_reject_raw_update_and_delete(
+    drawn: Any, db_url: str, statement: str
+) -> None:
+    engine = create_engine(db_url)
+    try:
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+        with engine.connect() as conn:
+            body = conn.execute(text("SELECT body FROM results")).scalar_one()
+        assert json.loads(body)["round_id"] == RID
+    finally:
+        engine.dispose()
+
+
+def test_second_deposit_for_an_applicant_is_rejected_by_the_database(
+    drawn: Any, db_url: str
+) -> None:
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(text("SELECT * FROM deposits")).mappings().one()
+        duplicate = {**row, "deposit_id": "dep_other", "idempotency_key": "key-2"}
+        columns = ", ".join(duplicate)
+        values = ", ".join(f":{c}" for c in duplicate)
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            statement = f"INSERT INTO deposits ({columns}) VALUES ({values})"  # noqa: S608
+            conn.execute(text(statement), duplicate)
+    finally:
+        engine.dispose()
+
+
+def test_no_raw_token_or_national_id_is_stored(drawn: Any, db_url: str) -> None:
+    _, tokens, _ = drawn
+    secrets = set(tokens.values()) | {national_id(100_000 + i) for i in range(8)}
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            dump: list[str] = []
+            for table in inspect(conn).get_table_names():
+                for row in conn.execute(text(f"SELECT * FROM {table}")):  # noqa: S608
+                    dump.extend(str(v) for v in row)
+        stored = "\n".join(dump)
+        assert stored and not any(s in stored for s in secrets)
+        for token in tokens.values():
+            assert hashlib.sha256(token.encode()).hexdigest() in stored
+    finally:
+        engine.dispose()
+
+
+def test_audit_chain_verifies_and_covers_every_change(drawn: Any) -> None:
+    target, _, _ = drawn
+    target.close_deposits(RID)
+    target.close_deposits(RID)
+    entries = target.audit(RID)
+    prev = "0" * 64
+    for seq, entry in enumerate(entries, start=1):
+        assert entry["seq"] == seq and entry["prev_hash"] == prev
+        assert entry["data"]["round_id"] == RID and entry["at"].endswith("Z")
+        body = {k: entry[k] for k in ("seq", "at", "event", "data")}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        prev = hashlib.sha256((prev + canonical).encode()).hexdigest()
+        assert entry["hash"] == prev
+    events = [e["event"] for e in entries]
+    assert events == ["round_created", "closed", "committed", "drawn", "deposit", "promotion",
+                      "final"]

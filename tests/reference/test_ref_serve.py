@@ -1,0 +1,97 @@
+"""Starting the reference: ``harness serve`` and ``python -m targets.reference``."""
+
+from __future__ import annotations
+
+import ast
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from _refkit import ADMIN, REPO, drawn_round, free_port, running_server, start_server
+
+from harness.cli import main
+from harness.target import HttpTarget
+
+
+@pytest.mark.parametrize("target", ["alternative", "faulty:no_lock", "nonsense"])
+def test_serve_refuses_targets_that_do_not_exist_yet(
+    target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--target", target]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--target reference" in err
+
+
+def test_serve_rejects_an_unsupported_database(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--target", "reference", "--db", "mysql://x/y", "--admin-token",
+                 "t"]) == 2
+    assert "unsupported database" in capsys.readouterr().err
+
+
+def test_the_reference_never_imports_the_harness() -> None:
+    for source in (REPO / "targets").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n.split(".")[0] == "harness" for n in names), source
+
+
+@pytest.mark.slow
+def test_harness_serve_runs_a_real_server(tmp_path: Path) -> None:
+    """Started from the command line: healthz, the contract document, streamed 413, a token
+    from the environment, and lab mode switched on."""
+    port = free_port()
+    command = [sys.executable, "-m", "harness", "serve", "--target", "reference", "--port",
+               str(port), "--db", f"sqlite:///{tmp_path / 'served.db'}", "--lab"]
+    env = {"HARNESS_ADMIN_TOKEN": ADMIN, "PATH": "/usr/bin:/bin"}
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                health = httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        assert health.json()["contract"] == "ASTI-1"
+        assert "server" not in health.headers  # no framework banner
+        assert httpx.get(base + "/openapi.json").json()["openapi"].startswith("3.")
+        chunks = (b" " * 65536 for _ in range(40))
+        big = httpx.post(base + "/v1/rounds", content=chunks,
+                         headers={"Authorization": f"Bearer {ADMIN}"})
+        assert (big.status_code, big.json()["error"]) == (413, "payload_too_large")
+        seeds = httpx.post(base + "/v1/lab/server-seeds", json={"count": 2},
+                           headers={"Authorization": f"Bearer {ADMIN}"})
+        assert seeds.status_code == 200 and len(seeds.content) == 64
+        assert httpx.get(base + "/healthz/").status_code == 404
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0].decode()
+    assert "operator token" not in output  # the token came from the environment
+
+
+@pytest.mark.slow
+def test_acknowledged_deposits_survive_a_kill_and_restart(db_url: str, tmp_path: Path) -> None:
+    """L-04: SIGKILL right after the 201s; the restarted server still has every deposit."""
+    process, base = start_server(db_url, tmp_path)
+    try:
+        with HttpTarget(base, ADMIN) as t:
+            tokens, result = drawn_round(t, "R-crash", 30, 20, 5, 10)
+            paid = [t.deposit("R-crash", tokens[a], 10, "k") for a in result["primary"]]
+            assert {r.status_code for r in paid} == {201}
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    with running_server(db_url, tmp_path) as base, HttpTarget(base, ADMIN) as t:
+        kept = {e["deposit_id"] for e in t.ledger("R-crash")}
+        assert kept == {r.json()["deposit_id"] for r in paid}
+        assert t.results("R-crash") == result
+        assert t.me("R-crash", tokens[result["primary"][0]])["deposit"] is not None
