@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from harness.errors import TargetError
+from harness.errors import TargetError, UsageError
 
 __all__ = ["HttpTarget"]
 
@@ -66,9 +66,15 @@ class HttpTarget:
             raise TargetError(f"{method} {path}: no answer from the target ({exc})") from exc
 
     def operator(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request with the operator token; a 401 means the token given to us is wrong."""
         if not self.admin_token:
-            raise TargetError("an operator token is needed (--admin-token or HARNESS_ADMIN_TOKEN)")
-        return self.request(method, path, token=self.admin_token, **kwargs)
+            raise UsageError("an operator token is needed (--admin-token or HARNESS_ADMIN_TOKEN)")
+        response = self.request(method, path, token=self.admin_token, **kwargs)
+        if response.status_code == 401:
+            raise UsageError(
+                f"{self.base_url} refused the operator token (401): check --admin-token"
+            )
+        return response
 
     # contract operations ---------------------------------------------------------------------
 

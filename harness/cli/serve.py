@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import socket
 from typing import Any
 
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -31,10 +32,17 @@ def register(commands: Any) -> None:
     parser.add_argument("--target", required=True, help="reference (alternative, faulty:NAME)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
-    parser.add_argument("--db", default=DEFAULT_DB, metavar="URL",
-                        help="sqlite:///FILE or postgresql+psycopg://... (default: %(default)s)")
-    parser.add_argument("--admin-token", metavar="T",
-                        help=f"operator token (default: ${_TOKEN_ENV}, else a random one)")
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        metavar="URL",
+        help="sqlite:///FILE or postgresql+psycopg://... (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        metavar="T",
+        help=f"operator token (default: ${_TOKEN_ENV}, else a random one)",
+    )
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
     parser.set_defaults(func=_run)
 
@@ -47,6 +55,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown target {args.target!r}; use --target reference")
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be 1 to 65535, got {args.port}")
+    _check_can_listen(args.host, args.port)
     token = args.admin_token or os.environ.get(_TOKEN_ENV)
     if not token:
         token = secrets.token_urlsafe(32)
@@ -64,4 +73,21 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except OperationalError as exc:
         raise UsageError(f"cannot open the database {args.db!r}: {exc.orig}") from None
+    except SystemExit as exc:  # uvicorn gives up at start-up (it has logged why)
+        raise UsageError(f"the server could not start (uvicorn exit {exc.code})") from None
     return 0
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with one line before start-up, rather than with uvicorn's log and exit code."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UsageError(f"--host {host!r} cannot be resolved: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
