@@ -100,6 +100,8 @@ class _LabSystem:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.headers.get("Authorization") != "Bearer secret":
             return httpx.Response(401, json={"error": "unauthorised"})
+        if "/rounds/missing/" in request.url.path:
+            return httpx.Response(404, json={"error": "not_found", "message": "no such round"})
         body = json.loads(request.content)
         self.calls.append((request.url.path, body))
         if request.url.path == "/v1/lab/server-seeds":
@@ -159,8 +161,16 @@ def test_target_option_mistakes_are_one_line(lab, capsys, monkeypatch, extra, me
     assert lab.calls == []
 
 
-def test_a_target_that_refuses_is_reported_in_one_line(lab, capsys) -> None:
+def test_a_refused_operator_token_is_a_configuration_error(lab, capsys) -> None:
     code = main(["rng-test", "--target", "http://lab", "--admin-token", "wrong", "--source",
                  "server-seeds", "--sequences", "1", "--sequence-bits", "1000"])
+    assert code == 2
+    assert "refused the operator token (401)" in _one_line_error(capsys)
+
+
+def test_a_target_that_fails_is_inconclusive_in_one_line(lab, capsys) -> None:
+    code = main(["rng-test", "--target", "http://lab", "--admin-token", "secret", "--source",
+                 "stream", "--round", "missing", "--seed", "00", "--sequences", "1",
+                 "--sequence-bits", "1000"])
     assert code == 3
-    assert "expected 200, got 401" in _one_line_error(capsys)
+    assert "expected 200, got 404" in _one_line_error(capsys)
