@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from harness.cli._args import non_negative_int
 from harness.errors import UsageError
 from harness.fairness.applicants import ID_PATTERN, read_applicant_file
 from harness.fairness.replay import CanonicalList, Replay, replay_draw
@@ -27,23 +28,13 @@ def register(commands: Any) -> None:
         " replay a published result (harness draw --json output or an ASTI-1 results object).",
     )
     parser.add_argument("--applicants", metavar="FILE", required=True, help="one id per line")
-    parser.add_argument("--primary", metavar="K", type=_count, help="primary slots")
-    parser.add_argument("--reserve", metavar="R", type=_count, help="reserve slots")
+    parser.add_argument("--primary", metavar="K", type=non_negative_int, help="primary slots")
+    parser.add_argument("--reserve", metavar="R", type=non_negative_int, help="reserve slots")
     parser.add_argument("--seed", metavar="HEX", help="32-byte seed as 64 hex digits")
     parser.add_argument("--round", metavar="ID", help="round id")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--verify", metavar="RESULT.json", help="published result to verify")
     parser.set_defaults(func=_run)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; slot counts are 0 or more")
-    return value
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from harness.cli._args import positive_int
 from harness.errors import UsageError
 from harness.fairness.sp800_22 import BatteryReport, run_battery
 from harness.target import HttpTarget
@@ -34,9 +35,9 @@ def register(commands: Any) -> None:
         " assess the P-values as in section 4.2. Exit 0 pass, 1 fail, 2 bad input, 3 inconclusive.",
     )
     parser.add_argument("file", metavar="FILE", nargs="?", help="binary file to test")
-    parser.add_argument("--sequence-bits", type=_positive, default=1_000_000, metavar="N",
+    parser.add_argument("--sequence-bits", type=positive_int, default=1_000_000, metavar="N",
                         help="bits per sequence (default 1000000)")
-    parser.add_argument("--sequences", type=_positive, metavar="N",
+    parser.add_argument("--sequences", type=positive_int, metavar="N",
                         help="number of sequences (default: all the file holds)")
     parser.add_argument("--json", metavar="OUT", help="write the P-values and assessment as JSON")
     parser.add_argument("--target", metavar="URL", help="ASTI-1 system in lab mode")
@@ -47,16 +48,6 @@ def register(commands: Any) -> None:
     parser.add_argument("--round", metavar="RID", help="with --source stream: round id")
     parser.add_argument("--seed", metavar="HEX", help="with --source stream: seed in hex")
     parser.set_defaults(func=_run)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{value} is not positive")
-    return value
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,8 +12,6 @@ import secrets
 import socket
 from typing import Any
 
-from sqlalchemy.exc import ArgumentError, OperationalError
-
 from harness.errors import UsageError
 
 __all__ = ["DEFAULT_DB", "register"]
@@ -60,21 +58,12 @@ def _run(args: argparse.Namespace) -> int:
     if not token:
         token = secrets.token_urlsafe(32)
         print(f"operator token (shown once): {token}", flush=True)
-    from targets.reference.__main__ import serve
-    from targets.reference.config import Settings
+    from targets.reference.__main__ import StartupError, start
 
     try:
-        settings = Settings(admin_token=token, database_url=args.db, lab=args.lab)
-    except ValueError as exc:
+        start(token, args.db, args.host, args.port, args.lab)
+    except StartupError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        serve(settings, args.host, args.port)
-    except (ValueError, ArgumentError) as exc:  # an unsupported or malformed database URL
-        raise UsageError(str(exc)) from None
-    except OperationalError as exc:
-        raise UsageError(f"cannot open the database {args.db!r}: {exc.orig}") from None
-    except SystemExit as exc:  # uvicorn gives up at start-up (it has logged why)
-        raise UsageError(f"the server could not start (uvicorn exit {exc.code})") from None
     return 0
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from targets.reference.config import DEFAULT_DATABASE_URL, Settings
 
-__all__ = ["main", "serve"]
+__all__ = ["StartupError", "main", "serve", "start"]
 
 TOKEN_ENV = "REFERENCE_ADMIN_TOKEN"  # noqa: S105 (a variable name, not a secret)
 
@@ -56,6 +56,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class StartupError(Exception):
+    """The service cannot start with these settings; the message says why, in one line."""
+
+
+def start(token: str, database_url: str, host: str, port: int, lab: bool) -> None:
+    """Validate the settings, open the database and serve; problems become ``StartupError``."""
+    try:
+        serve(Settings(admin_token=token, database_url=database_url, lab=lab), host, port)
+    except (ValueError, ArgumentError) as exc:  # a bad token or database URL
+        raise StartupError(str(exc)) from None
+    except OperationalError as exc:  # the database cannot be opened
+        raise StartupError(f"cannot open the database {database_url!r}: {exc.orig}") from None
+    except SystemExit as exc:  # uvicorn gave up at start-up, after logging why
+        raise StartupError(f"the server could not start (uvicorn exit {exc.code})") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     token = args.admin_token or os.environ.get(TOKEN_ENV)
@@ -63,13 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         token = secrets.token_urlsafe(32)
         print(f"operator token (shown once): {token}", flush=True)
     try:
-        settings = Settings(admin_token=token, database_url=args.db, lab=args.lab)
-        serve(settings, args.host, args.port)
-    except (ValueError, ArgumentError) as exc:  # a bad token or database URL
+        start(token, args.db, args.host, args.port, args.lab)
+    except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OperationalError as exc:  # the database cannot be opened
-        print(f"error: cannot open the database: {exc.orig}", file=sys.stderr)
         return 2
     return 0
 

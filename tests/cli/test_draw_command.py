@@ -18,25 +18,13 @@ def applicants(tmp_path):
     return path
 
 
-def draw_json(capsys, applicants, *extra):
-    code = main(
-        [
-            "draw",
-            "--applicants",
-            str(applicants),
-            "--primary",
-            "3",
-            "--reserve",
-            "2",
-            "--seed",
-            SEED,
-            "--round",
-            "R-1",
-            "--json",
-            *extra,
-        ]
-    )
-    assert code == 0
+def draw_args(applicants, seed: str = SEED) -> list[str]:
+    options = f"--primary 3 --reserve 2 --seed {seed} --round R-1".split()
+    return ["draw", "--applicants", str(applicants), *options]
+
+
+def draw_json(capsys, applicants):
+    assert main([*draw_args(applicants), "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -54,24 +42,7 @@ def test_json_output_has_the_documented_fields(capsys, applicants) -> None:
 
 
 def test_text_output_lists_ranks(capsys, applicants) -> None:
-    assert (
-        main(
-            [
-                "draw",
-                "--applicants",
-                str(applicants),
-                "--primary",
-                "3",
-                "--reserve",
-                "2",
-                "--seed",
-                SEED.upper(),
-                "--round",
-                "R-1",
-            ]
-        )
-        == 0
-    )
+    assert main(draw_args(applicants, seed=SEED.upper())) == 0
     out = capsys.readouterr().out
     assert "reserve (2), in rank order:" in out
     assert out.rstrip().endswith("2  A001")
@@ -125,7 +96,7 @@ def bad_input_cases(tmp_path, applicants):
         "non-ASCII id": (["--applicants", str(unicode_id)] + good[2:], "not a valid applicant id"),
         "short seed": (good[:7] + ["abcd"] + good[8:], "--seed must be 64 hex digits"),
         "non-hex seed": (good[:7] + ["g" * 64] + good[8:], "--seed must be 64 hex digits"),
-        "negative K": (good[:3] + ["-1"] + good[4:], "-1 is negative"),
+        "negative K": (good[:3] + ["-1"] + good[4:], "-1 is negative; it must be 0 or more"),
         "negative R": (good[:5] + ["-2"] + good[6:], "-2 is negative"),
         "K not a number": (good[:3] + ["ten"] + good[4:], "'ten' is not a whole number"),
         "bad round": (good[:9] + ["no spaces"], "is not a valid round id"),
