@@ -35,16 +35,24 @@ def is_id(value: object) -> bool:
 
 
 def parse_object(raw: bytes, *, empty_is_object: bool = False) -> dict[str, Any]:
-    """The body as a JSON object; malformed JSON, deep nesting or huge numbers are 422."""
+    """The body as a JSON object; malformed JSON, deep nesting or huge numbers are 422.
+
+    Strict: the body must be UTF-8 (RFC 8259 section 8.1) and NaN or Infinity, which Python's
+    parser would accept, are not JSON.
+    """
     if empty_is_object and not raw.strip():
         return {}
     try:
-        value = json.loads(raw)
+        value = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
     except (ValueError, RecursionError) as exc:
         raise bad_request("the request body is not valid JSON") from exc
     if not isinstance(value, dict):
         raise bad_request("the request body must be a JSON object")
     return value
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def require_int(body: dict[str, Any], name: str, low: int, high: int) -> int:

@@ -236,3 +236,22 @@ def test_internal_errors_leak_nothing(target: HttpTarget, monkeypatch: pytest.Mo
     response = target.request("GET", "/v1/rounds/R-1")
     expect_error(response, 500, "internal_error")
     assert "SELECT" not in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"round_id": "J1", "primary_slots": 1, "reserve_slots": 1, "deposit_amount": NaN}',
+        b'{"round_id": "J1", "primary_slots": 1, "reserve_slots": 1, "deposit_amount": Infinity}',
+        '{"round_id": "J1", "primary_slots": 1, "reserve_slots": 1, "deposit_amount": 5}'.encode(
+            "utf-16"
+        ),
+    ],
+    ids=["NaN", "Infinity", "UTF-16"],
+)
+def test_bodies_that_are_not_utf8_json_are_invalid_requests(target: HttpTarget, body) -> None:
+    response = target.operator(
+        "POST", "/v1/rounds", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_request"
