@@ -47,8 +47,7 @@ def register(commands: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.target != "reference":
-        known = "alternative" if args.target == "alternative" else None
-        if known or args.target.startswith("faulty:"):
+        if args.target == "alternative" or args.target.startswith("faulty:"):
             raise UsageError(f"target {args.target!r} is not available yet; use --target reference")
         raise UsageError(f"unknown target {args.target!r}; use --target reference")
     if not 0 < args.port < 65536:
