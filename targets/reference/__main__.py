@@ -26,6 +26,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     import uvicorn
 
     from targets.reference.app import create_app
+    from targets.reference.transport import ContractH11Protocol
 
     app = create_app(settings)
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
@@ -38,6 +39,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         log_level="warning",
         access_log=False,
         server_header=False,  # no framework banner in responses
+        http=ContractH11Protocol,  # even a malformed request gets a contract-shaped 400
         # Load clients keep connections open between bursts; uvicorn's 5 s default makes the
         # server close them just as a client reuses them (a spurious "disconnected" error).
         timeout_keep_alive=75,
