@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import socket
 from typing import Any
 
@@ -53,14 +52,12 @@ def _run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be 1 to 65535, got {args.port}")
     _check_can_listen(args.host, args.port)
-    token = args.admin_token or os.environ.get(_TOKEN_ENV)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        print(f"operator token (shown once): {token}", flush=True)
     from targets.reference.__main__ import StartupError, start
 
     try:
-        start(token, args.db, args.host, args.port, args.lab)
+        start(
+            args.admin_token or os.environ.get(_TOKEN_ENV), args.db, args.host, args.port, args.lab
+        )
     except StartupError as exc:
         raise UsageError(str(exc)) from None
     return 0

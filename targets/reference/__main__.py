@@ -51,8 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m targets.reference", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--db", default=DEFAULT_DATABASE_URL,
-                        help="sqlite:///FILE or postgresql+psycopg://... (default: %(default)s)")
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DATABASE_URL,
+        help="sqlite:///FILE or postgresql+psycopg://... (default: %(default)s)",
+    )
     parser.add_argument("--admin-token", help=f"operator token (default: ${TOKEN_ENV} or random)")
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
     return parser
@@ -62,8 +65,14 @@ class StartupError(Exception):
     """The service cannot start with these settings; the message says why, in one line."""
 
 
-def start(token: str, database_url: str, host: str, port: int, lab: bool) -> None:
-    """Validate the settings, open the database and serve; problems become ``StartupError``."""
+def start(token: str | None, database_url: str, host: str, port: int, lab: bool) -> None:
+    """Validate the settings, open the database and serve; problems become ``StartupError``.
+
+    Without a token, a random one is generated and printed once, for the operator to copy.
+    """
+    if not token:
+        token = secrets.token_urlsafe(32)
+        print(f"operator token (shown once): {token}", flush=True)
     try:
         serve(Settings(admin_token=token, database_url=database_url, lab=lab), host, port)
     except (ValueError, ArgumentError) as exc:  # a bad token or database URL
@@ -76,12 +85,10 @@ def start(token: str, database_url: str, host: str, port: int, lab: bool) -> Non
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    token = args.admin_token or os.environ.get(TOKEN_ENV)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        print(f"operator token (shown once): {token}", flush=True)
     try:
-        start(token, args.db, args.host, args.port, args.lab)
+        start(
+            args.admin_token or os.environ.get(TOKEN_ENV), args.db, args.host, args.port, args.lab
+        )
     except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
