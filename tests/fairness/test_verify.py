@@ -88,3 +88,67 @@ def test_malformed_documents_are_reported_not_crashed_on(field, value) -> None:
     result[field] = value
     with pytest.raises(MalformedResult):
         verify_published(result, CanonicalList(IDS))
+
+
+def test_a_reserve_moved_into_primary_with_unchanged_slots_is_a_size_difference() -> None:
+    result = published_results()
+    result["primary"].append(result["reserve"].pop(0))
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert failures[0].name == "primary size"
+    assert failures[0].detail == (
+        "primary size: published 11 ids, primary_slots=10, reserve_slots=5, 200 applicants give 10"
+    )
+    assert "reserve size" in {f.name for f in failures}
+
+
+def test_a_consistently_shifted_result_fails_on_its_published_digest() -> None:
+    """Slots and lists moved together still replay as a prefix; the cited digest does not."""
+    result = published_results()
+    result["primary"].append(result["reserve"].pop(0))
+    result["primary_slots"], result["reserve_slots"] = 11, 4
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert [f.name for f in failures] == ["results_digest"]
+
+
+@pytest.mark.parametrize(
+    ("field", "name"), [("reserve", "reserve size"), ("primary", "primary size")]
+)
+def test_truncated_lists_are_caught_by_their_size(field, name) -> None:
+    result = published_results()
+    result[field].pop()
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert failures[0].name == name
+
+
+def test_the_replay_uses_the_slot_fields_not_the_list_lengths() -> None:
+    result = published_results()
+    del result["reserve"][2:]
+    checks = {c.name: c for c in verify_published(result, CanonicalList(IDS)).checks}
+    assert not checks["reserve size"].ok
+    assert checks["reserve"].detail == "reserve: published 2 ids, replay gives 5"
+
+
+def test_sizes_follow_min_k_n_when_applicants_are_few() -> None:
+    ids = IDS[:12]
+    seed = bytes(32)
+    result = replay_draw("R-8", ids, 10, 5, seed).as_dict()
+    assert (len(result["primary"]), len(result["reserve"])) == (10, 2)
+    assert verify_published(result, CanonicalList(ids)).ok
+    result["reserve"].pop()
+    assert verify_published(result, CanonicalList(ids)).failures[0].name == "reserve size"
+
+
+@pytest.mark.parametrize("field", ["primary_slots", "reserve_slots"])
+def test_a_result_without_slot_fields_is_malformed(field) -> None:
+    result = published_results()
+    del result[field]
+    with pytest.raises(MalformedResult, match=f"field '{field}' is missing"):
+        verify_published(result, CanonicalList(IDS))
+
+
+@pytest.mark.parametrize("value", [True, -1, "10", 10.0, None])
+def test_slot_fields_must_be_whole_numbers(value) -> None:
+    result = published_results()
+    result["primary_slots"] = value
+    with pytest.raises(MalformedResult, match="primary_slots"):
+        verify_published(result, CanonicalList(IDS))
