@@ -111,10 +111,10 @@ def play_a_round(target: HttpTarget) -> None:
     target.request("POST", "/v1/rounds/C-1/deposits", token=tokens[first], json={"amount": 500})
     target.ledger("C-1")
     target.request("GET", "/v1/rounds/C-1/deposits", token=tokens[first])
-    target.close_deposits("C-1")
+    target.close_deposits("C-1", "drawn")
     target.promotions("C-1")
     target.deposit("C-1", tokens[reserve], 500, "k1")
-    target.close_deposits("C-1")
+    target.close_deposits("C-1", "promotion")
     target.request("POST", "/v1/rounds/C-1/deposits/close", token=ADMIN)  # final: 409
     target.audit("C-1")
     target.request("GET", "/v1/rounds/C-1/audit", token=tokens[first])
