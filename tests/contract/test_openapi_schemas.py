@@ -154,7 +154,7 @@ RESULTS = {
     "primary": ["A007", "A003", "A002"],
     "reserve": ["A008", "A001"],
     "published_at": "2026-03-01T12:00:00Z",
-    # DESIGN.md section 3's vector: the digest covers the slot counts.
+    # The contract's vector (docs/contract.md section 8): the digest covers the slot counts.
     "results_digest": "ad54a22c015000cc99b50d49097ff45c6fea8a93da40323891c95f25c93e1363",
 }
 DEPOSIT = {

@@ -66,16 +66,16 @@ def test_seed_commitment_and_derivation_vectors(module) -> None:
     )
 
 
-DESIGN_RESULTS_DIGEST = "ad54a22c015000cc99b50d49097ff45c6fea8a93da40323891c95f25c93e1363"
+PUBLISHED_RESULTS_DIGEST = "ad54a22c015000cc99b50d49097ff45c6fea8a93da40323891c95f25c93e1363"
 
 
-def test_both_implementations_reproduce_the_design_results_digest() -> None:
-    """DESIGN.md section 3: ids A000..A009, K=3, R=2, seed 00..1f, round R-1."""
+def test_both_implementations_reproduce_the_published_results_digest() -> None:
+    """The contract's vector: ids A000..A009, K=3, R=2, seed 00..1f, round R-1."""
     ids = [f"A{i:03d}" for i in range(10)]
     ours = replay.replay_draw("R-1", ids, 3, 2, bytes(range(32))).as_dict()
     theirs = reference.draw("R-1", ids, 3, 2, bytes(range(32)))
-    assert ours["results_digest"] == theirs.results_digest == DESIGN_RESULTS_DIGEST
-    assert replay.results_digest(ours) == DESIGN_RESULTS_DIGEST
+    assert ours["results_digest"] == theirs.results_digest == PUBLISHED_RESULTS_DIGEST
+    assert replay.results_digest(ours) == PUBLISHED_RESULTS_DIGEST
     assert (ours["primary_slots"], ours["reserve_slots"]) == (3, 2)
 
 
@@ -84,9 +84,9 @@ def test_the_results_digest_covers_the_slot_counts() -> None:
     ids = [f"A{i:03d}" for i in range(10)]
     shifted = replay.replay_draw("R-1", ids, 4, 1, bytes(range(32))).as_dict()
     assert shifted["primary"] + shifted["reserve"] == ["A007", "A003", "A002", "A008", "A001"]
-    assert shifted["results_digest"] != DESIGN_RESULTS_DIGEST
+    assert shifted["results_digest"] != PUBLISHED_RESULTS_DIGEST
     relabelled = {**shifted, "primary_slots": 3, "reserve_slots": 2}
-    assert replay.results_digest(relabelled) != DESIGN_RESULTS_DIGEST
+    assert replay.results_digest(relabelled) != PUBLISHED_RESULTS_DIGEST
 
 
 def test_results_digest_is_the_same_in_both_implementations() -> None:
