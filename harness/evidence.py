@@ -29,28 +29,34 @@ __all__ = ["EVIDENCE_FILE", "SCHEMA_VERSION", "build_evidence", "harness_version
 SCHEMA_VERSION = 1
 EVIDENCE_FILE = "evidence.json"
 _DISTRIBUTION = "allocation-harness"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_REQUIREMENT = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?")
+_EXTRA = re.compile(r"extra\s*==\s*['\"]([^'\"]+)['\"]")
 
 
 @cache
 def harness_versions() -> dict[str, Any]:
     """The harness's version, Python's, and every installed runtime dependency's exact version
-    (the closure of the distribution's requirements, extras left out)."""
+    (the closure of the distribution's requirements, with the extras they ask for)."""
     found: dict[str, str] = {}
-    pending = [_DISTRIBUTION]
+    pending: list[tuple[str, frozenset[str]]] = [(_DISTRIBUTION, frozenset())]
+    visited: set[tuple[str, frozenset[str]]] = set()
     while pending:
-        for line in metadata.requires(pending.pop()) or []:
-            match = _NAME.match(line)
-            if match is None or "extra ==" in line:
+        name, extras = pending.pop()
+        if (name, extras) in visited:
+            continue
+        visited.add((name, extras))
+        for line in metadata.requires(name) or []:
+            match = _REQUIREMENT.match(line)
+            extra = _EXTRA.search(line)
+            if match is None or (extra is not None and extra.group(1) not in extras):
                 continue
-            name = match.group(0).lower().replace("_", "-")
-            if name in found:
-                continue
+            dependency = match.group(1).lower().replace("_", "-")
+            wanted = frozenset(e.strip() for e in (match.group(2) or "").split(",") if e.strip())
             try:
-                found[name] = metadata.version(name)
+                found[dependency] = metadata.version(dependency)
             except metadata.PackageNotFoundError:
                 continue  # a dependency for another platform
-            pending.append(name)
+            pending.append((dependency, wanted))
     return {
         "harness": __version__,
         "python": platform.python_version(),
