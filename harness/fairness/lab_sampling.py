@@ -18,9 +18,7 @@ from harness.errors import TargetError
 from harness.seeds import RunSeed
 from harness.target import HttpTarget
 
-__all__ = ["LabSeeds", "fetch_lab_draws", "lab_seeds"]
-
-_LABELS = ("fairness", "lab-seed")
+__all__ = ["FetchTiming", "LabSeeds", "fetch_lab_draws", "lab_seeds"]
 
 
 @dataclass(frozen=True)
@@ -31,32 +29,36 @@ class LabSeeds:
     related_pairs: np.ndarray  # int64 (P, 2)
     flipped_bits: tuple[int, ...]  # bit index (0 = most significant of byte 0) per pair
 
+    population: int
+
     def recipe(self) -> dict[str, Any]:
         independent = len(self.seeds) - len(self.flipped_bits)
         return {
             "draws": len(self.seeds),
             "independent": independent,
-            "independent_seed": "row i < independent: RunSeed.derive('fairness', 'lab-seed', i),"
-                                " i.e. SHA-256 of the sub-seed tag, the master seed and the"
-                                " length-prefixed labels",
+            "independent_seed": f"row i < independent: RunSeed.derive('fairness', 'lab-seed',"
+                                f" {self.population}, i), i.e. SHA-256 of the sub-seed tag, the"
+                                " master seed and the length-prefixed labels",
             "related_seed": "row independent + j: row j's seed with bit flipped_bits[j] inverted",
             "flipped_bits": list(self.flipped_bits),
         }
 
 
-def lab_seeds(run_seed: RunSeed, draws: int, related: int) -> LabSeeds:
-    """``draws`` seeds, the last ``related`` of them one-bit neighbours of the first ``related``."""
+def lab_seeds(run_seed: RunSeed, population: int, draws: int, related: int) -> LabSeeds:
+    """``draws`` seeds for population number ``population``, the last ``related`` of them
+    one-bit neighbours of the first ``related``."""
     if not 0 <= 2 * related <= draws:
         raise ValueError("related pairs need two draws each")
     independent = draws - related
-    seeds = [run_seed.derive(*_LABELS, i) for i in range(independent)]
-    bits = run_seed.rng(*_LABELS, "flips").integers(0, 256, size=related).tolist()
+    labels = ("fairness", "lab-seed", population)
+    seeds = [run_seed.derive(*labels, i) for i in range(independent)]
+    bits = run_seed.rng(*labels, "flips").integers(0, 256, size=related).tolist()
     for j, bit in enumerate(bits):
         flipped = bytearray(seeds[j])
         flipped[bit // 8] ^= 0x80 >> (bit % 8)
         seeds.append(bytes(flipped))
     pairs = np.array([(j, independent + j) for j in range(related)], dtype=np.int64)
-    return LabSeeds(tuple(seeds), pairs.reshape(-1, 2), tuple(int(b) for b in bits))
+    return LabSeeds(tuple(seeds), pairs.reshape(-1, 2), tuple(int(b) for b in bits), population)
 
 
 @dataclass

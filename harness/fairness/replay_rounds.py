@@ -20,12 +20,13 @@ from harness.fairness.applicants import parse_applicant_lines
 from harness.fairness.enrolment import enrol, error_evidence
 from harness.fairness.replay import CanonicalList
 from harness.fairness.verify import MalformedResult, verify_published
+from harness.results import Finding, Measurement, Message, RequirementResult, Severity
 from harness.seeds import RunSeed
 from harness.synthetic import people
 from harness.target import HttpTarget
 from harness.verdict import Verdict
 
-__all__ = ["RoundReplay", "replay_round"]
+__all__ = ["RoundReplay", "assess_replays", "replay_round"]
 
 
 @dataclass(frozen=True)
@@ -140,3 +141,62 @@ def replay_round(
     else:
         verdict = Verdict.PASS
     return RoundReplay(round_id, verdict, tuple(checks), evidence)
+
+
+def assess_replays(
+    client: HttpTarget, public: HttpTarget, run_seed: RunSeed, settings: Any, lab: bool,
+    progress: Callable[[str, int, int], None],
+) -> RequirementResult:
+    """F-06 over every real round of the profile: FAIL if any fails, PASS if all pass."""
+    rounds = []
+    for index, spec in enumerate(settings.real_rounds):
+        progress("real rounds (F-06)", index, len(settings.real_rounds))
+        rounds.append(replay_round(client, client.clone, public, run_seed, index, spec, settings,
+                                   lab))
+    progress("real rounds (F-06)", len(rounds), len(rounds))
+    verdicts = [r.verdict for r in rounds]
+    verdict = (Verdict.FAIL if Verdict.FAIL in verdicts else Verdict.PASS
+               if all(v is Verdict.PASS for v in verdicts) else Verdict.INCONCLUSIVE)
+    failures = [(r, check) for r in rounds for check in r.failures]
+    stuck = [r for r in rounds if r.verdict is Verdict.INCONCLUSIVE]
+    summary = _summary(verdict, rounds, failures, stuck, lab)
+    remedy = Message.of("fairness.f06.remedy",
+                        "Publish exactly what ACS-DRAW-1 drew from the committed server seed and"
+                        " the given beacon, over the published applicant list, and let the lab"
+                        " endpoint draw with the same code.")
+    findings = tuple(
+        Finding(Severity.CRITICAL,
+                Message.of("fairness.f06.check_failed", "round {round}: {detail}",
+                           round=r.round_id, detail=check["detail"]),
+                remedy, {"round_id": r.round_id, "check": check})
+        for r, check in failures
+    )
+    evidence = {"lab_cross_check": lab, "rounds": [
+        {"round_id": r.round_id, "verdict": r.verdict.value, "checks": list(r.checks),
+         **r.evidence} for r in rounds]}
+    measurements = (
+        Measurement("real rounds replayed", sum(v is not Verdict.INCONCLUSIVE for v in verdicts),
+                    "rounds"),
+        Measurement("failed checks", len(failures), "checks"),
+    )
+    return RequirementResult.of("F-06", verdict, summary, measurements=measurements,
+                                findings=findings, evidence=evidence)
+
+
+def _summary(verdict: Verdict, rounds: list[RoundReplay], failures: list[Any],
+             stuck: list[RoundReplay], lab: bool) -> Message:
+    if verdict is Verdict.FAIL:
+        r, check = failures[0]
+        return Message.of("fairness.f06.fail", "{count} check(s) failed; first: round {round}:"
+                          " {detail}", count=len(failures), round=r.round_id,
+                          detail=check["detail"])
+    if verdict is Verdict.PASS:
+        text = ("{count} real round(s) replay exactly from public data and match their"
+                " commitment" + ("; the lab endpoint draws the same lists" if lab else
+                                 " (lab mode off: lab draws not compared)"))
+        return Message.of("fairness.f06.pass" if lab else "fairness.f06.pass_no_lab", text,
+                          count=len(rounds))
+    reason = stuck[0].evidence.get("error", {}).get("message", "no answer") if stuck else ""
+    return Message.of("fairness.f06.inconclusive",
+                      "{count} real round(s) could not be completed ({reason})",
+                      count=len(stuck), reason=reason)
