@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,13 @@ from typing import Any
 from harness.errors import TargetError, UsageError
 from harness.events import EventSink
 from harness.evidence import build_evidence, write_evidence
+from harness.launcher import ResolvedTarget, resolve_target
 from harness.profiles import load_profile
 from harness.report import scope_verdict, write_reports
 from harness.results import Message, RequirementResult, SuiteResult
 from harness.runner import run_suite
 from harness.seeds import RunSeed, utc_now
-from harness.suites import Suite, get_suite
+from harness.suites import Suite, SuiteTarget, get_suite
 from harness.target import HttpTarget
 from harness.verdict import Verdict, exit_code
 
@@ -65,7 +66,9 @@ def run_suites(
     out_dir = Path(options.out) if options.out else Path("reports") / seed.run_id
     _check_writable(out_dir)
     started = utc_now()
-    with _target(options) as target:
+    with _target(options) as resolved:
+        target = SuiteTarget(resolved.name, resolved.base_url, resolved.admin_token,
+                             resolved.source_dir, resolved.launched, options.restart_cmd)
         identity, problem = _preflight(target, seed)
         results = [
             run_suite(suite, target, profile, seed, events) if problem is None
@@ -73,9 +76,10 @@ def run_suites(
             for suite in suites
         ]
         target_record = {
-            "spec": options.target, "name": getattr(target, "name", options.target),
-            "base_url": target.base_url, "lab": getattr(target, "lab", None),
-            "identity": identity, "problem": problem,
+            "spec": options.target, "name": target.name, "base_url": target.base_url,
+            "builtin": target.launched is not None, "identity": identity, "problem": problem,
+            "source_dir": str(target.source_dir) if target.source_dir else None,
+            "restart_cmd": options.restart_cmd,
         }
     evidence = build_evidence(
         scope=scope, seed=seed, profile=profile, target=target_record, suites=results,
@@ -98,15 +102,23 @@ def _check_writable(out_dir: Path) -> None:
 
 
 @contextmanager
-def _target(options: RunOptions) -> Iterator[Any]:
-    """The system under test: a built-in target launched for the run, or a URL."""
-    from harness.launcher import launch
+def _target(options: RunOptions) -> Iterator[ResolvedTarget]:
+    """The system under test: a URL as given, or a built-in target launched for the run."""
+    source = Path(options.source) if options.source else None
+    if source is not None and not source.is_dir():
+        raise UsageError(f"--source {options.source!r} is not a directory")
+    with ExitStack() as stack:
+        try:
+            target = stack.enter_context(resolve_target(
+                options.target, options.admin_token, db=options.db, lab=True, source=source))
+        except TargetError as exc:  # a built-in target that would not start
+            raise UsageError(f"--target {options.target}: {exc}") from None
+        yield target
 
-    with launch(options.target, db=options.db, lab=True) as launched:
-        yield launched
 
-
-def _preflight(target: Any, seed: RunSeed) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _preflight(
+    target: SuiteTarget, seed: RunSeed
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The target's identity, or why it cannot be tested. A refused token is a usage error."""
     with HttpTarget(target.base_url, target.admin_token) as client:
         try:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from harness.catalogue import SUITES, requirements_of
 from harness.errors import UsageError
@@ -26,16 +27,24 @@ if TYPE_CHECKING:
 __all__ = ["Suite", "SuiteTarget", "available_suites", "get_suite", "register_suite"]
 
 
-class SuiteTarget(Protocol):
-    """What a suite is given of the system under test (the launcher's ``LaunchedTarget``)."""
+@dataclass(frozen=True)
+class SuiteTarget:
+    """What a suite is given of the system under test.
+
+    ``launched`` is the built-in target's handle (``harness.launcher.LaunchedTarget``, with
+    ``restart()``), None for a URL; ``restart_cmd`` is the user's ``--restart-cmd``; a suite
+    that needs either and has neither says NOT_APPLICABLE.
+    """
 
     name: str
     base_url: str
-    admin_token: str | None
-    lab: bool
+    admin_token: str
+    source_dir: Path | None = None
+    launched: Any = None
+    restart_cmd: str | None = None
 
 
-SuiteCallable = Callable[["Any", "Profile", "RunSeed", "EventSink"], "SuiteResult"]
+SuiteCallable = Callable[[SuiteTarget, "Profile", "RunSeed", "EventSink"], "SuiteResult"]
 
 
 @dataclass(frozen=True)
