@@ -46,6 +46,10 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
 
-def dumps(value: Any, *, indent: int | None = 2) -> str:
-    """JSON text with sorted keys and no NaN, ending in a newline."""
-    return json.dumps(jsonable(value), sort_keys=True, indent=indent, allow_nan=False) + "\n"
+def dumps(value: Any, *, indent: int | None = None) -> str:
+    """JSON text with sorted keys and no NaN, ending in a newline; compact unless ``indent``
+    is given (evidence holds long lists of numbers, one line each when indented)."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(jsonable(value), sort_keys=True, indent=indent, allow_nan=False,
+                      separators=separators)
+    return text + "\n"

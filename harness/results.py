@@ -42,6 +42,13 @@ class Message:
         clean = {key: jsonable(value) for key, value in params.items()}
         return cls(message_id, MappingProxyType(clean), template.format(**clean))
 
+    @classmethod
+    def given(cls, message_id: str, text: str, params: Mapping[str, Any] | None = None
+              ) -> Message:
+        """A message whose English text is already written (e.g. by a statistics module)."""
+        clean = {key: jsonable(value) for key, value in (params or {}).items()}
+        return cls(message_id, MappingProxyType(clean), text)
+
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "params": dict(self.params), "text": self.text}
 

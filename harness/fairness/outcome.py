@@ -54,13 +54,13 @@ def _measurements(label: str, test: StatTest) -> list[Measurement]:
 def _findings(rid: str, label: str, analysis: RequirementAnalysis, alpha: float) -> list[Finding]:
     found = []
     for test in analysis.tests:
-        adjusted = test.adjusted_p_value
-        if adjusted is None or not adjusted <= alpha:
+        if not test.rejected:
             continue
         message = Message.of(
             "fairness.test_rejects",
             "{population}: {test} rejects '{null}' (Holm-adjusted p = {p:.3g} <= alpha {alpha})",
-            population=label, test=test.name, null=test.null_hypothesis, p=adjusted, alpha=alpha,
+            population=label, test=test.name, null=test.null_hypothesis,
+            p=test.adjusted_p_value, alpha=alpha,
         )
         found.append(Finding(Severity.HIGH, message, REMEDIATION[rid], test.to_dict()))
     return found
@@ -76,6 +76,17 @@ def _verdict(verdicts: Sequence[Verdict]) -> Verdict:
     return Verdict.INCONCLUSIVE
 
 
+def _summary(verdict: Verdict, analyses: Mapping[str, RequirementAnalysis]) -> Message:
+    """The statistics' own message when one population decides; otherwise one per population."""
+    if len(analyses) == 1:
+        (analysis,) = analyses.values()
+        return Message.given(analysis.message_id or "fairness.analysis", analysis.reason,
+                             analysis.message_params)
+    reasons = "; ".join(f"{label}: {a.reason}" for label, a in analyses.items())
+    return Message.of("fairness.populations", "{verdict}: {reasons}", verdict=verdict.value,
+                      reasons=reasons)
+
+
 def combine_populations(
     rid: str, analyses: Mapping[str, RequirementAnalysis], alpha: float,
     evidence: Mapping[str, Any],
@@ -87,12 +98,10 @@ def combine_populations(
     for label, analysis in analyses.items():
         measurements += [m for test in analysis.tests for m in _measurements(label, test)]
         findings += _findings(rid, label, analysis, alpha)
-    reasons = "; ".join(f"{label}: {a.reason}" for label, a in analyses.items())
-    summary = Message.of("fairness.analysis", "{verdict}: {reasons}", verdict=verdict.value,
-                         reasons=reasons)
+    summary = _summary(verdict, analyses)
     detail = {
         "populations": {
-            label: {"verdict": a.verdict.value, "reason": a.reason,
+            label: {"verdict": a.verdict.value, "reason": a.reason, "decision": a.decision,
                     "tests": [t.to_dict() for t in a.tests], "plots": a.plots}
             for label, a in analyses.items()
         },

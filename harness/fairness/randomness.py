@@ -17,7 +17,7 @@ from typing import Any
 
 from harness.errors import TargetError
 from harness.fairness.applicants import parse_applicant_lines
-from harness.fairness.battery_verdict import assess_battery
+from harness.fairness.battery_verdict import assess_batteries
 from harness.fairness.enrolment import enrol, error_evidence
 from harness.fairness.outcome import not_assessed
 from harness.fairness.replay import CanonicalList
@@ -32,7 +32,7 @@ from harness.verdict import Verdict
 
 __all__ = ["RandomnessJob"]
 
-SOURCES = ("server seeds", "draw stream")
+SOURCES = ("server-seeds", "stream")
 _STREAM_ROUND_APPLICANTS = 3
 
 
@@ -68,7 +68,9 @@ class RandomnessJob:
             return
         finally:
             self.timing["pull_s"] = time.perf_counter() - began
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        # One process per source: two cores are shared with the target, which mostly waits.
+        self._pool = ProcessPoolExecutor(len(SOURCES),
+                                         mp_context=multiprocessing.get_context("spawn"))
         bits, count = self.settings.statistics.sequence_bits, self.settings.battery_sequences
         for source, data in zip(SOURCES, (seeds, stream), strict=True):
             self._jobs[source] = self._pool.submit(_battery, data, bits, count)
@@ -136,34 +138,32 @@ def _stream_differs(differing: list[StreamComparison], evidence: dict[str, Any]
 
 def _battery_result(reports: dict[str, BatteryReport], settings: FairnessSettings,
                     evidence: dict[str, Any]) -> RequirementResult:
-    analyses = {source: assess_battery(report, settings.statistics)
-                for source, report in reports.items()}
-    verdicts = [a.verdict for a in analyses.values()]
-    verdict = (Verdict.FAIL if Verdict.FAIL in verdicts else Verdict.PASS
-               if all(v is Verdict.PASS for v in verdicts) else Verdict.INCONCLUSIVE)
-    measurements = tuple(
-        Measurement(f"{source} {test.name}: {kind}", value, "1")
-        for source, analysis in analyses.items() for test in analysis.tests
-        for kind, value in (("p-value", test.p_value), ("adjusted p-value",
-                                                          test.adjusted_p_value))
+    """One Holm family over every column of both sources (``assess_batteries``)."""
+    analysis = assess_batteries(reports, settings.statistics)
+    rejected = [t for t in analysis.tests if t.rejected]
+    measurements = (
+        Measurement("p-values in the family", len(analysis.tests), "p-values"),
+        Measurement("rejected at the family-wise alpha", len(rejected), "p-values"),
+        Measurement("smallest Holm-adjusted p-value",
+                    min((t.adjusted_p_value for t in analysis.tests
+                         if t.adjusted_p_value is not None), default=None), "1"),
     )
-    reasons = "; ".join(f"{source}: {a.reason}" for source, a in analyses.items())
-    summary = Message.of("fairness.f07.battery", "{verdict}: {reasons}", verdict=verdict.value,
-                         reasons=reasons)
+    summary = Message.given(analysis.message_id or "fairness.f07.battery", analysis.reason,
+                            analysis.message_params)
     remedy = Message.of("fairness.f07.remedy",
                         "Take server seeds from the operating system's CSPRNG (or an HSM) and"
                         " derive the draw's stream exactly as ACS-DRAW-1 step 3 specifies.")
     findings = tuple(
-        Finding(Severity.HIGH, Message.of("fairness.f07.source_fails", "{source}: {reason}",
-                                          source=source, reason=a.reason), remedy,
-                {"tests": [t.to_dict() for t in a.tests]})
-        for source, a in analyses.items() if a.verdict is Verdict.FAIL
+        Finding(Severity.HIGH, Message.of("fairness.f07.column_rejected",
+                                          "{test} rejected (Holm-adjusted p = {p:.3g})",
+                                          test=t.name, p=t.adjusted_p_value), remedy, t.to_dict())
+        for t in rejected
     )
-    evidence["sources"] = {
-        source: {"verdict": a.verdict.value, "reason": a.reason,
-                 "tests": [t.to_dict() for t in a.tests], "plots": a.plots,
-                 "battery": reports[source].to_dict()["second_level"]}
-        for source, a in analyses.items()
-    }
-    return RequirementResult.of("F-07", verdict, summary, measurements=measurements,
+    evidence.update(
+        decision=analysis.decision, plots=analysis.plots,
+        rejected_tests=[t.to_dict() for t in rejected],
+        second_level={source: report.to_dict()["second_level"]
+                      for source, report in reports.items()},
+    )
+    return RequirementResult.of("F-07", analysis.verdict, summary, measurements=measurements,
                                 findings=findings, evidence=evidence)

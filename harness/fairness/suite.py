@@ -58,18 +58,23 @@ def _without_lab(lab: bool | None, probe_error: dict[str, Any] | None) -> dict[s
             for rid in (*UNIFORMITY, "F-07")}
 
 
+def _brief(run: PopulationRun) -> dict[str, Any]:
+    """A population's evidence without its registered list (that is kept once, suite-wide)."""
+    return {key: value for key, value in run.evidence.items() if key != "registered"}
+
+
 def _problem_results(runs: list[PopulationRun]) -> dict[str, RequirementResult] | None:
     """When a population could not be analysed, F-01..F-05 say why (F-01 may FAIL)."""
     broken = [run for run in runs if run.problem is not None]
     if not broken:
         return None
     worst = next((r for r in broken if r.problem_verdict is Verdict.FAIL), broken[0])
-    evidence = {"populations": {run.label: run.evidence for run in runs}}
+    evidence = {"populations": {run.label: _brief(run) for run in runs}}
     message = Message.of("fairness.population_problem", "{population}: {problem}",
                          population=worst.label, problem=worst.problem)
     results = {rid: not_assessed(rid, message, evidence) for rid in UNIFORMITY}
     if worst.problem_verdict is Verdict.FAIL:
-        finding = Finding(Severity.HIGH, message, REMEDIATION["F-01"], worst.evidence)
+        finding = Finding(Severity.HIGH, message, REMEDIATION["F-01"], _brief(worst))
         results["F-01"] = RequirementResult.of("F-01", Verdict.FAIL, message,
                                                findings=(finding,), evidence=evidence)
     return results
@@ -83,11 +88,12 @@ def _uniformity(runs: list[PopulationRun], settings: FairnessSettings
     alpha = settings.statistics.alpha / len(runs)
     rule = {**decision_rule(settings.statistics), "populations": len(runs),
             "alpha_per_population": alpha}
+    rounds = {run.label: run.evidence.get("round_id") for run in runs}
     return {
         rid: combine_populations(
             rid, {run.label: run.analyses[rid] for run in runs if run.analyses}, alpha,
             {"decision_rule": rule, "stated_biases": settings.statistics.stated_biases(),
-             "population_runs": {run.label: run.evidence for run in runs}})
+             "population_rounds": rounds})
         for rid in UNIFORMITY
     }
 
@@ -102,6 +108,7 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
     public = HttpTarget(target.base_url, None, deadline=settings.request_deadline)
     job = RandomnessJob(settings, run_seed)
     timing: dict[str, Any] = {}
+    populations: dict[str, Any] = {}
     try:
         lab, probe_error = _lab_mode(client)
         results = _without_lab(lab, probe_error) if not lab else {}
@@ -112,6 +119,7 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
                                    events.progress)
                     for i, spec in enumerate(settings.populations)]
             timing["populations"] = {run.label: run.timing for run in runs}
+            populations = {run.label: run.evidence for run in runs}
             results.update(_uniformity(runs, settings))
         results["F-06"] = assess_replays(client, public, run_seed, settings, bool(lab),
                                          events.progress)
@@ -123,6 +131,6 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
         client.close()
         public.close()
     timing["suite_s"] = time.perf_counter() - began
-    evidence = {"lab_mode": lab, "timing": timing}
+    evidence = {"lab_mode": lab, "timing": timing, "populations": populations}
     return SuiteResult("fairness", tuple(results[rid] for rid in requirements_of("fairness")),
                        started, utc_now(), evidence)

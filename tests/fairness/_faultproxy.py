@@ -31,6 +31,7 @@ class Rule:
     path: str  # a regular expression matched against the whole path
     change: Callable[[Answer], Answer | None]
     delay: float = 0.0
+    when: Callable[[bytes], bool] = lambda body: True  # on the request body
     hits: int = 0
 
 
@@ -53,7 +54,8 @@ def _handler(upstream: str, rules: list[Rule]) -> type[BaseHTTPRequestHandler]:
                                      data=body, timeout=120)
             result: Answer | None = (answer.status_code, dict(answer.headers), answer.content)
             for rule in rules:
-                if rule.method == self.command and re.fullmatch(rule.path, self.path):
+                if (rule.method == self.command and re.fullmatch(rule.path, self.path)
+                        and rule.when(body)):
                     rule.hits += 1
                     time.sleep(rule.delay)
                     result = rule.change(result) if result is not None else None

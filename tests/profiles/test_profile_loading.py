@@ -23,7 +23,7 @@ class _Thresholds:
 @dataclass(frozen=True)
 class _ToyLoad:
     users: int = setting(10, low=1, high=10_000)
-    alpha: float = setting(0.001, low=0, high=0.5)
+    alpha: float = setting(0.0, low=0, high=0.5)
     mode: Literal["fast", "slow"] = "fast"
     thresholds: _Thresholds = field(default_factory=_Thresholds)
     weights: tuple[float, ...] = setting((1.0, 2.0), low=0)
@@ -85,7 +85,7 @@ def test_a_user_file_moves_requirements_between_mandatory_and_optional(tmp_path:
 def test_the_resolved_profile_is_recorded_with_every_value(tmp_path: Path) -> None:
     data = load_profile(write(tmp_path, "load: {users: 3}\n")).to_dict()
     assert data["sections"]["load"] == {
-        "users": 3, "alpha": 0.001, "mode": "fast", "thresholds": {"p95_ms": 500.0},
+        "users": 3, "alpha": 0.0, "mode": "fast", "thresholds": {"p95_ms": 500.0},
         "weights": [1.0, 2.0],
     }
 

@@ -90,4 +90,4 @@ def test_reports_are_rebuilt_from_evidence_json_alone_with_sorted_keys(tmp_path:
     report = json.loads(text)
     assert report == build_report(data) and report["verdict"] == "FAIL"
     assert report["schema_version"] == 1 and report["seed"] == SEED.hex
-    assert text == json.dumps(report, sort_keys=True, indent=2) + "\n"
+    assert text == json.dumps(report, sort_keys=True, separators=(",", ":")) + "\n"
