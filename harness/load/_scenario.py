@@ -87,6 +87,11 @@ def _body(response: Any) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def _header(response: Any, name: str) -> str | None:
+    headers = getattr(response, "headers", None)
+    return None if headers is None else headers.get(name)
+
+
 def _error_kind(response: Any) -> str:
     error = getattr(response, "error", None)
     return type(error).__name__ if error is not None else "no_response"
@@ -128,7 +133,7 @@ class RushUser(FastHttpUser):
         note = ""
         if status == 0:
             note = "aborted" if short else _error_kind(response)
-        elif status == 503 and response.headers.get("retry-after") is not None:
+        elif status == 503 and _header(response, "retry-after") is not None:
             note = "retry_after"
         NODE.samples.append([at, endpoint, status, elapsed, note])
         return status, response, note
@@ -146,7 +151,7 @@ class RushUser(FastHttpUser):
     def _pause(self, attempt: int, response: Any) -> None:
         backoff = float(NODE.plan["retry_backoff"]) * 2 ** attempt
         try:
-            backoff = max(backoff, float(response.headers.get("retry-after") or 0))
+            backoff = max(backoff, float(_header(response, "retry-after") or 0))
         except (TypeError, ValueError, AttributeError):
             pass
         gevent.sleep(min(backoff, float(NODE.plan["retry_backoff_cap"])))

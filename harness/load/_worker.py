@@ -15,8 +15,6 @@ stdout (``ready``, ``progress``, ``done``, ``error``); plans and recordings trav
 
 from __future__ import annotations
 
-import locust  # noqa: F401, I001 - first: it monkey-patches the process before anything else
-
 import argparse
 import json
 import logging
@@ -28,7 +26,7 @@ from typing import Any
 
 import gevent
 from gevent.fileobject import FileObjectPosix
-from locust.env import Environment
+from locust.env import Environment  # importing locust monkey-patches this process
 
 from harness.load._scenario import NODE, RushUser
 

@@ -82,7 +82,7 @@ def _payers(primaries: Sequence[Applicant], settings: LoadSettings, rng: np.rand
 def _impostors(losers: Sequence[Applicant], primaries: Sequence[Applicant], count: int,
                rng: np.random.Generator, key: Any) -> list[dict[str, Any]]:
     """Half pay with a loser's token naming a winner in the body; half with a made-up token."""
-    scripts = []
+    scripts: list[dict[str, Any]] = []
     for n in range(count if losers and primaries else 0):
         claimed = primaries[int(rng.integers(len(primaries)))].applicant_id
         if n % 2 == 0:

@@ -69,15 +69,17 @@ class _Found:
             self.examples[kind].append(example)
 
 
-def _by_key(attempts: Iterable[Mapping[str, Any]]) -> dict[tuple[Any, str], list[Mapping[str, Any]]]:
-    keyed: dict[tuple[Any, str], list[Mapping[str, Any]]] = defaultdict(list)
+_Keyed = dict[tuple[Any, str], list[Mapping[str, Any]]]
+
+
+def _by_key(attempts: Iterable[Mapping[str, Any]]) -> _Keyed:
+    keyed: _Keyed = defaultdict(list)
     for attempt in attempts:
         keyed[(attempt.get("sent_as"), str(attempt["key"]))].append(attempt)
     return keyed
 
 
-def _acknowledgments(keyed: Mapping[tuple[Any, str], list[Mapping[str, Any]]], found: _Found
-                     ) -> dict[str, Mapping[str, Any]]:
+def _acknowledgments(keyed: _Keyed, found: _Found) -> dict[str, Mapping[str, Any]]:
     """deposit id -> the first attempt acknowledged with it; replays that got another id."""
     acknowledged: dict[str, Mapping[str, Any]] = {}
     for (_, key), tries in keyed.items():
@@ -103,8 +105,8 @@ def _check_acknowledged(acknowledged: Mapping[str, Mapping[str, Any]],
                                   attempt.get("sent_as"), "ledger": dict(entry)})
 
 
-def _check_ledger(entries: Sequence[Mapping[str, Any]], keyed: Mapping[tuple[Any, str], list[
-        Mapping[str, Any]]], entitled: frozenset[str], found: _Found) -> None:
+def _check_ledger(entries: Sequence[Mapping[str, Any]], keyed: _Keyed, entitled: frozenset[str],
+                  found: _Found) -> None:
     for kind, counted in (("duplicate", Counter(str(e.get("applicant_id")) for e in entries)),
                           ("duplicate_id", Counter(str(e.get("deposit_id")) for e in entries))):
         for name, times in counted.items():

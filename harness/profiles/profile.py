@@ -88,8 +88,11 @@ def _overlay(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def load_profile(spec: str) -> Profile:
-    """``quick``, ``full`` or the path of a YAML file; any problem is a one-line UsageError."""
+def load_profile(spec: str, overrides: Mapping[str, Any] | None = None) -> Profile:
+    """``quick``, ``full`` or the path of a YAML file; any problem is a one-line UsageError.
+
+    ``overrides`` (suite sections, e.g. ``{"load": {"users": 50}}`` from a command's own options)
+    overlay the file, and are checked like it."""
     if spec in BUILTIN_PROFILES:
         text = _builtin_text(spec)
         data, layers = _parse(text, spec), []
@@ -109,6 +112,9 @@ def load_profile(spec: str) -> Profile:
         base = _parse(_builtin_text(extends), extends)
         data, layers = _overlay(base, top), [base, top]
         source, name = spec, str(top.get("name") or Path(spec).stem)
+    if overrides:
+        data = _overlay(data, overrides)
+        source += " with command-line overrides"
     return _resolve(data, layers, name, source, extends, hashlib.sha256(text.encode()).hexdigest())
 
 
