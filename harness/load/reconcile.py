@@ -31,6 +31,14 @@ def outcome_of(attempt: Mapping[str, Any]) -> str:
     return UNKNOWN
 
 
+def _key_outcome(tries: Sequence[Mapping[str, Any]]) -> str:
+    """One key's outcome over its attempts: acknowledged if any was; else refused if any was
+    definitively refused (a retry of an applied key must get the original back, so a refusal
+    says the key was not applied); else unknown."""
+    outcomes = {outcome_of(t) for t in tries}
+    return next(o for o in (ACKNOWLEDGED, REFUSED, UNKNOWN) if o in outcomes)
+
+
 @dataclass(frozen=True)
 class Reconciliation:
     """Counts on both sides, and each kind of violation with up to ``max_examples`` examples."""
@@ -123,7 +131,7 @@ def _check_ledger(entries: Sequence[Mapping[str, Any]], keyed: _Keyed, entitled:
         if tries is None:
             senders = sorted({str(a) for (a, k) in keyed if k == key})
             found.add("unexplained", {"ledger": dict(entry), "key_sent_by": senders})
-        elif all(outcome_of(t) == REFUSED for t in tries):
+        elif _key_outcome(tries) == REFUSED:
             found.add("refused_but_recorded", {
                 "ledger": dict(entry), "answers": [[t["status"], t.get("code")] for t in tries]})
 
@@ -137,11 +145,7 @@ def reconcile(attempts: Sequence[Mapping[str, Any]], ledger: Sequence[Mapping[st
     by_id = {str(e.get("deposit_id")): e for e in ledger}
     _check_acknowledged(acknowledged, by_id, found)
     _check_ledger(ledger, keyed, frozenset(entitled), found)
-    unknown = sum(
-        1 for tries in keyed.values()
-        if not any(outcome_of(t) == ACKNOWLEDGED for t in tries)
-        and any(outcome_of(t) == UNKNOWN for t in tries)
-    )
+    unknown = sum(1 for tries in keyed.values() if _key_outcome(tries) == UNKNOWN)
     low, high = len(acknowledged), len(acknowledged) + unknown
     if not low <= len(ledger) <= high:
         found.add("total_out_of_bounds", {"ledger_entries": len(ledger), "acknowledged": low,

@@ -9,12 +9,26 @@ the catalogue costs nothing. Nothing here imports ``harness``.
 
 from __future__ import annotations
 
-from targets.faulty import lab_draws_differ, registration_order_bias
+from targets.faulty import (
+    deposit_global_lock,
+    deposit_race,
+    deposit_shedding,
+    deposit_write_behind,
+    lab_draws_differ,
+    registration_order_bias,
+)
 from targets.faulty.defect import Defect
 
 __all__ = ["DEFECTS", "Defect"]
 
 DEFECTS: dict[str, Defect] = {
     defect.name: defect
-    for defect in (registration_order_bias.DEFECT, lab_draws_differ.DEFECT)
+    for defect in (
+        registration_order_bias.DEFECT,
+        lab_draws_differ.DEFECT,
+        deposit_global_lock.DEFECT,
+        deposit_shedding.DEFECT,
+        deposit_race.DEFECT,
+        deposit_write_behind.DEFECT,
+    )
 }
