@@ -18,7 +18,7 @@ __all__ = ["ENDPOINTS", "Threshold", "parse_threshold"]
 # The endpoints the rushes call, by the names the samples carry.
 ENDPOINTS = ("healthz", "registration", "me", "results", "deposit")
 _LINE = re.compile(
-    r"\s*(?P<endpoint>[a-z_]+)\s+(?P<metric>p\d{1,2}(?:\.\d+)?|error_ratio)\s*<\s*"
+    r"\s*(?P<endpoint>[a-z_]+)\s+(?P<metric>p\d{1,3}(?:\.\d+)?|error_ratio)\s*<\s*"
     r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|%)?\s*"
 )
 
