@@ -113,7 +113,7 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
         lab, probe_error = _lab_mode(client)
         results = _without_lab(lab, probe_error) if not lab else {}
         if lab:
-            job.start(client, public)
+            job.start(client, public, events.progress)
             alpha = settings.statistics.alpha / len(settings.populations)
             runs = [run_population(client, public, run_seed, i, spec, settings, alpha,
                                    events.progress)
@@ -124,7 +124,7 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
         results["F-06"] = assess_replays(client, public, run_seed, settings, bool(lab),
                                          events.progress)
         if lab:
-            results["F-07"] = job.finish()
+            results["F-07"] = job.finish(events.progress)
             timing["f07"] = job.timing
     finally:
         job.close()
