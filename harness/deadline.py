@@ -97,7 +97,8 @@ class _Watchdog:
                     target=self._run, name="harness-deadline-watchdog", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][2] is guard:  # only an earlier deadline changes the thread's wait
+                self._cond.notify()
 
     def finished(self) -> None:
         """A watched call ended; now and then drop the ended calls from the heap."""
