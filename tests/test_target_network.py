@@ -199,10 +199,25 @@ def test_an_unknown_host_is_unreachable() -> None:
     assert type(caught) is TargetUnreachable, repr(caught)
 
 
-def test_a_well_behaved_server_answers_through_the_same_guarded_path() -> None:
-    with server(answer(b"200 OK", b'{"status": "ok"}')) as url, HttpTarget(url) as target:
-        for _ in range(3):
+def test_consecutive_calls_reuse_one_kept_alive_connection() -> None:
+    accepted: list[int] = []
+
+    def keep_alive(conn: socket.socket) -> None:
+        accepted.append(1)
+        body = b'{"status": "ok"}'
+        while True:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                data += chunk
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    with server(keep_alive) as url, HttpTarget(url) as target:
+        for _ in range(20):
             assert target.health() == {"status": "ok"}
+    assert len(accepted) == 1
 
 
 def _timeout_in_child(url: str, results: object) -> None:
