@@ -10,7 +10,9 @@ differs is a FAIL whatever the battery says, since it is not the stream the draw
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,13 @@ SOURCES = ("server-seeds", "stream")
 _STREAM_ROUND_APPLICANTS = 3
 
 
+def _lower_priority() -> None:
+    try:
+        os.nice(10)
+    except OSError:  # not permitted here: run at the normal priority
+        pass
+
+
 def _battery(data: bytes, sequence_bits: int, sequences: int) -> BatteryReport:
     return run_battery(data, sequence_bits, sequences)
 
@@ -56,20 +65,25 @@ class RandomnessJob:
     def n_bytes(self) -> int:
         return self.settings.battery_sequences * self.settings.statistics.sequence_bits // 8
 
-    def start(self, client: HttpTarget, public: HttpTarget) -> None:
+    def start(self, client: HttpTarget, public: HttpTarget,
+              progress: Callable[[str, int, int], None]) -> None:
         began = time.perf_counter()
         try:
-            seeds = pull_server_seeds(client, self.n_bytes)
+            seeds = pull_server_seeds(client, self.n_bytes,
+                                      lambda done, total: progress("server seeds (F-07)", done,
+                                                                   total))
             round_id, digest = self._stream_round(client, public)
-            stream, self.comparisons = pull_streams(client, self.run_seed, round_id, digest,
-                                                    self.n_bytes)
+            stream, self.comparisons = pull_streams(
+                client, self.run_seed, round_id, digest, self.n_bytes,
+                lambda done, total: progress("draw stream bytes (F-07)", done, total))
         except TargetError as exc:
             self.error = error_evidence(exc)
             return
         finally:
             self.timing["pull_s"] = time.perf_counter() - began
-        # One process per source: two cores are shared with the target, which mostly waits.
-        self._pool = ProcessPoolExecutor(len(SOURCES),
+        # One process per source, at a lower priority: the battery fills the time the suite
+        # spends waiting on the target, and the target (often on the same machine) goes first.
+        self._pool = ProcessPoolExecutor(len(SOURCES), initializer=_lower_priority,
                                          mp_context=multiprocessing.get_context("spawn"))
         bits, count = self.settings.statistics.sequence_bits, self.settings.battery_sequences
         for source, data in zip(SOURCES, (seeds, stream), strict=True):
@@ -95,14 +109,14 @@ class RandomnessJob:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def finish(self) -> RequirementResult:
+    def finish(self, progress: Callable[[str, int, int], None]) -> RequirementResult:
         """F-07's result; waits for the battery."""
         try:
-            return self._result()
+            return self._result(progress)
         finally:
             self.close()
 
-    def _result(self) -> RequirementResult:
+    def _result(self, progress: Callable[[str, int, int], None]) -> RequirementResult:
         evidence: dict[str, Any] = {"sequences_per_source": self.settings.battery_sequences,
                                     "sequence_bits": self.settings.statistics.sequence_bits,
                                     "stream_comparisons": [c.to_dict() for c in self.comparisons],
@@ -117,7 +131,11 @@ class RandomnessJob:
                                  " ({reason})", reason=self.error.get("message", ""))
             return not_assessed("F-07", message, {**evidence, "error": self.error})
         began = time.perf_counter()
-        reports = {source: job.result() for source, job in self._jobs.items()}
+        reports: dict[str, BatteryReport] = {}
+        for source, job in self._jobs.items():
+            progress("SP 800-22 battery (F-07), sources", len(reports), len(self._jobs))
+            reports[source] = job.result()
+        progress("SP 800-22 battery (F-07), sources", len(reports), len(self._jobs))
         self.timing["battery_wait_s"] = time.perf_counter() - began
         return _battery_result(reports, self.settings, evidence)
 

@@ -9,6 +9,7 @@ INCONCLUSIVE with the reason, and F-06 still runs on real rounds.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from harness.catalogue import requirements_of
@@ -98,6 +99,21 @@ def _uniformity(runs: list[PopulationRun], settings: FairnessSettings
     }
 
 
+def _contained(requirement_ids: tuple[str, ...], part: Callable[[], dict[str, RequirementResult]]
+               ) -> dict[str, RequirementResult]:
+    """Run one part of the suite; a bug in it leaves only its own requirements INCONCLUSIVE
+    (a FAIL found by another part must not be lost to it)."""
+    try:
+        return part()
+    except Exception as exc:  # noqa: BLE001 - contained here, recorded as evidence
+        error = {"type": type(exc).__name__, "reason": str(exc)}
+        message = Message.of("fairness.part_crashed",
+                             "not assessed: this part of the fairness suite stopped with"
+                             " {error_type}: {reason}", error_type=error["type"],
+                             reason=error["reason"] or "(no message)")
+        return {rid: not_assessed(rid, message, {"error": error}) for rid in requirement_ids}
+
+
 @register_suite("fairness", requirements_of("fairness"), FairnessSettings)
 def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, events: EventSink
                  ) -> SuiteResult:
@@ -109,22 +125,29 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
     job = RandomnessJob(settings, run_seed)
     timing: dict[str, Any] = {}
     populations: dict[str, Any] = {}
+
+    def start_battery() -> dict[str, RequirementResult]:
+        job.start(client, public, events.progress)
+        return {}  # F-07's verdict comes with job.finish
+
+    def uniformity() -> dict[str, RequirementResult]:
+        alpha = settings.statistics.alpha / len(settings.populations)
+        runs = [run_population(client, public, run_seed, i, spec, settings, alpha,
+                               events.progress) for i, spec in enumerate(settings.populations)]
+        timing["populations"] = {run.label: run.timing for run in runs}
+        populations.update({run.label: run.evidence for run in runs})
+        return _uniformity(runs, settings)
+
     try:
         lab, probe_error = _lab_mode(client)
         results = _without_lab(lab, probe_error) if not lab else {}
         if lab:
-            job.start(client, public)
-            alpha = settings.statistics.alpha / len(settings.populations)
-            runs = [run_population(client, public, run_seed, i, spec, settings, alpha,
-                                   events.progress)
-                    for i, spec in enumerate(settings.populations)]
-            timing["populations"] = {run.label: run.timing for run in runs}
-            populations = {run.label: run.evidence for run in runs}
-            results.update(_uniformity(runs, settings))
-        results["F-06"] = assess_replays(client, public, run_seed, settings, bool(lab),
-                                         events.progress)
-        if lab:
-            results["F-07"] = job.finish()
+            results.update(_contained(("F-07",), start_battery))
+            results.update(_contained(UNIFORMITY, uniformity))
+        results.update(_contained(("F-06",), lambda: {"F-06": assess_replays(
+            client, public, run_seed, settings, bool(lab), events.progress)}))
+        if lab and "F-07" not in results:
+            results.update(_contained(("F-07",), lambda: {"F-07": job.finish(events.progress)}))
             timing["f07"] = job.timing
     finally:
         job.close()

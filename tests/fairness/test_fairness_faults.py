@@ -6,18 +6,18 @@ thing wrong, and runs ``harness fairness`` against the proxy.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from _faultproxy import Answer, Rule, fault_proxy
-from _suitekit import run_fairness_command, small_profile, verdicts
+from _suitekit import SKIP_BATTERY, run_fairness_command, small_profile, verdicts
 
 from harness.launcher import LaunchedTarget, launch
 
 pytestmark = pytest.mark.slow
-SEED = "fa" * 32
 LAB_DRAWS = r"/v1/lab/rounds/lab-[0-9a-f]{8}-pop0/draws"
 POP_LIST = r"/v1/rounds/lab-[0-9a-f]{8}-pop0/applicants"
 
@@ -28,22 +28,13 @@ def reference() -> Iterator[LaunchedTarget]:
         yield target
 
 
-def _bulk_seeds(body: bytes) -> bool:
-    return int(json.loads(body)["count"]) > 1
-
-
-# F-07 is not under test here: its bulk byte requests are refused at once, so these runs skip
-# the minute of SP 800-22 work (F-07 is then INCONCLUSIVE); the lab-mode probe still succeeds.
-SKIP_BATTERY = Rule("POST", "/v1/lab/server-seeds",
-                    lambda a: (503, {"Content-Type": "application/json", "Retry-After": "1"},
-                               b'{"error": "unavailable", "message": "busy"}'), when=_bulk_seeds)
-
-
 def run_behind(reference: LaunchedTarget, rules: list[Rule], tmp_path: Path,
                deadline: float = 30.0) -> tuple[int, dict, dict]:
+    # One reference serves every test: each needs its own seed, or its rounds already exist.
+    seed = hashlib.sha256(tmp_path.name.encode()).hexdigest()
     with fault_proxy(reference.base_url, [*rules, SKIP_BATTERY]) as url:
         return run_fairness_command(
-            ["--target", url, "--admin-token", reference.admin_token, "--seed", SEED,
+            ["--target", url, "--admin-token", reference.admin_token, "--seed", seed,
              "--profile", small_profile(tmp_path, deadline)], tmp_path / "out")
 
 
