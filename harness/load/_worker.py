@@ -91,14 +91,22 @@ class _Master:
         self.env, self.expect = env, args.expect_workers
         self.runner = env.create_master_runner(args.bind_host, args.bind_port)
         self.inbox: dict[str, dict[str, Any]] = {}
+        self.hello: set[str] = set()
         for kind in ("lab_progress", "lab_done", "lab_results"):
             self.runner.register_message(kind, self._receive)
+        self.runner.register_message("lab_hello", self._greet)
         self.clients: list[str] = []
-        ready = _wait(lambda: len(self.runner.clients.ready) >= self.expect,
-                      time.time() + args.workers_timeout, lambda: None)
-        if not ready:
-            raise RuntimeError(f"{len(self.runner.clients.ready)} of {self.expect} workers"
-                               f" connected within {args.workers_timeout:g} s")
+        if not _wait(lambda: len(self._ready()) >= self.expect,
+                     time.time() + args.workers_timeout, lambda: None):
+            raise RuntimeError(f"{len(self._ready())} of {self.expect} workers connected"
+                               f" within {args.workers_timeout:g} s")
+
+    def _greet(self, environment: Environment, msg: Any, **_: Any) -> None:
+        self.hello.add(msg.node_id)
+
+    def _ready(self) -> list[str]:
+        """Workers ready for a rush that have said they can take one (their handlers are in)."""
+        return sorted(c.id for c in self.runner.clients.ready if c.id in self.hello)
 
     def _receive(self, environment: Environment, msg: Any, **_: Any) -> None:
         self.inbox.setdefault(msg.type, {})[msg.node_id] = msg.data
@@ -114,10 +122,10 @@ class _Master:
     def phase(self, plan: dict[str, Any]) -> dict[str, Any]:
         _configure_users(plan)
         self.env.host = plan["base_url"]
-        if not _wait(lambda: len(self.runner.clients.ready) >= self.expect,
+        if not _wait(lambda: len(self._ready()) >= self.expect,
                      time.time() + _COLLECT_TIMEOUT, lambda: None):
             raise RuntimeError("the workers did not come back ready for the next rush")
-        self.clients = sorted(c.id for c in self.runner.clients.ready)[: self.expect]
+        self.clients = self._ready()[: self.expect]
         self.inbox = {}
         for index, client in enumerate(self.clients):
             self.runner.send_message("lab_phase", {"plan": plan, "index": index,
@@ -152,6 +160,9 @@ def _serve_worker(env: Environment, args: argparse.Namespace) -> int:
 
     runner.register_message("lab_phase", on_phase)
     runner.register_message("lab_collect", on_collect)
+    # The master may greet a worker before these handlers exist; it hands out rushes only to
+    # workers that said hello after registering them.
+    runner.send_message("lab_hello", {})
     runner.greenlet.join()
     return 0
 
