@@ -111,13 +111,13 @@ def test_an_unknown_key_names_the_nearest_valid_key(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("security: {users: 0}\n", "'security.users' is 0, out of range: allowed a whole number from 1"
-                               " to 10000"),
+        ("security: {users: 0}\n",
+         "'security.users' is 0, out of range: allowed a whole number from 1 to 10000"),
         ("security: {users: ten}\n", "'security.users' must be a whole number from 1 to 10000"),
         ("security: {users: true}\n", "'security.users' must be a whole number"),
         ("security: {users: 2.5}\n", "'security.users' must be a whole number"),
-        ("security: {alpha: 0.7}\n", "'security.alpha' is 0.7, out of range: allowed a number from 0 to"
-                                 " 0.5"),
+        ("security: {alpha: 0.7}\n",
+         "'security.alpha' is 0.7, out of range: allowed a number from 0 to 0.5"),
         ("security: {mode: medium}\n", "'security.mode' must be one of 'fast', 'slow'"),
         ("security: {weights: [1, -2]}\n", "'security.weights[1]' is -2, out of range"),
         ("security: {weights: 3}\n", "'security.weights' must be a list"),
