@@ -42,8 +42,11 @@ def free_port() -> int:
 class Server:
     """``python -m targets.alternative`` as its own process on a free loopback port."""
 
-    def __init__(self, db: Path, *, lab: bool = False, extra: list[str] | None = None) -> None:
+    def __init__(
+        self, db: Path, *, lab: bool = False, extra: list[str] | None = None, plain: bool = False
+    ) -> None:
         self.db = db
+        self.db_arg = str(db) if plain else f"sqlite:///{db}"
         self.lab = lab
         self.extra = extra or []
         self.process: subprocess.Popen[bytes] | None = None
@@ -53,7 +56,7 @@ class Server:
     def start(self) -> str:
         port = free_port()
         command = [sys.executable, "-m", "targets.alternative", "--port", str(port),
-                   "--db", f"sqlite:///{self.db}", "--admin-token", ADMIN, *self.extra]
+                   "--db", self.db_arg, "--admin-token", ADMIN, *self.extra]
         command += ["--lab"] if self.lab else []
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
