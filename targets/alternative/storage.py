@@ -155,8 +155,8 @@ class Store:
 
     def prepare(self, check_value: str) -> None:
         """Create the schema in an empty file, or accept only this system's schema and key."""
-        conn = self.connection()
         try:
+            conn = self.connection()
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as exc:
