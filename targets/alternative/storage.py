@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,7 @@ class Tx:
     def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
 
-    def executemany(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         self._conn.executemany(sql, rows)
 
     def one(self, sql: str, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:

@@ -185,8 +185,9 @@ def _on_http_error(
     elif status not in _FRAMEWORK_CODES:
         status = 400
     _render(resp, Refusal(status, code, message))
-    if ex.headers and "Allow" in ex.headers:
-        resp.set_header("Allow", ex.headers["Allow"])
+    allowed = dict(ex.headers or {}).get("Allow")
+    if allowed:
+        resp.set_header("Allow", allowed)
 
 
 def _on_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception, params: Any) -> None:
