@@ -31,7 +31,7 @@ from targets.alternative.web import build_app
 
 __all__ = ["ConfigError", "launch", "main", "serve"]
 
-TOKEN_ENV = "ALTERNATIVE_ADMIN_TOKEN"  # noqa: S105 (a variable's name, not a secret)
+ADMIN_ENV = "ALTERNATIVE_ADMIN_TOKEN"
 DEFAULT_DB = "alternative.db"
 
 
@@ -110,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
     parser.add_argument("--db", default=DEFAULT_DB,
                         help="database file: PATH or sqlite:///PATH (default: %(default)s)")
-    parser.add_argument("--admin-token", help=f"operator token (default: ${TOKEN_ENV} or random)")
+    parser.add_argument("--admin-token", help=f"operator token (default: ${ADMIN_ENV} or random)")
     parser.add_argument("--key-file", help="master key file (default: the database path + .key;"
                         " $ALTERNATIVE_MASTER_KEY overrides it)")
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     args = _parser().parse_args(argv)
-    token = args.admin_token or os.environ.get(TOKEN_ENV)
+    token = args.admin_token or os.environ.get(ADMIN_ENV)
     try:
         if args.request_timeout <= 0 or args.idle_timeout <= 0:
             raise ConfigError("--request-timeout and --idle-timeout must be positive")

@@ -98,7 +98,6 @@ def me(system: System, token: str | None, round_id: str) -> dict[str, Any]:
 
 
 def _my_view(tx: Tx, caller: Caller, state: str, round_id: str) -> dict[str, Any]:
-    assert caller.applicant_id is not None  # noqa: S101 (require_applicant guarantees it)
     own = tx.one(
         "SELECT deposit_id, applicant_id, amount, created_at, idempotency_key FROM deposit"
         " WHERE round_id = ? AND applicant_id = ?",

@@ -47,12 +47,20 @@ def _wrong_state(row: RoundRow, wanted: str) -> Refusal:
                    f"Round {row.round_id} is {row.state}; this step needs it to be {wanted}.")
 
 
-def _move(tx: Tx, row: RoundRow, to: str, sets: str = "", params: tuple[object, ...] = ()) -> None:
-    changed = tx.execute(
-        f"UPDATE round SET state = ?{sets} WHERE round_id = ? AND state = ?",  # noqa: S608 (constant fragments)
-        (to, *params, row.round_id, row.state),
-    ).rowcount
-    if changed != 1:
+_TO_CLOSED = """
+    UPDATE round SET state = 'closed', eligible = ?, applicants_digest = ?
+    WHERE round_id = ? AND state = 'registration'
+"""
+_TO_COMMITTED = """
+    UPDATE round SET state = 'committed', sealed_seed = ?, seed_commitment = ?, beacon_source = ?
+    WHERE round_id = ? AND state = 'closed'
+"""
+_TO_DRAWN = "UPDATE round SET state = 'drawn' WHERE round_id = ? AND state = 'committed'"
+
+
+def _move(tx: Tx, row: RoundRow, statement: str, params: tuple[object, ...]) -> None:
+    """One transition; the ``state = <expected>`` guard must have matched exactly one row."""
+    if tx.execute(statement, (*params, row.round_id)).rowcount != 1:
         raise _wrong_state(row, row.state)
 
 
@@ -94,7 +102,7 @@ def close_registration(system: System, token: str | None, round_id: str) -> dict
                                     (round_id,))]
         frozen = FrozenList(ids)
         digest = frozen.digest.hex()
-        _move(tx, row, "closed", ", eligible = ?, applicants_digest = ?", (len(frozen), digest))
+        _move(tx, row, _TO_CLOSED, (len(frozen), digest))
         auditlog.append(tx, round_id, "closed",
                         {"applicants": len(frozen), "applicants_digest": digest})
     return {"applicants_digest": digest, "applicants": len(frozen)}
@@ -118,8 +126,7 @@ def commit(system: System, token: str | None, round_id: str, raw: bytes) -> dict
         server_seed = new_server_seed()
         sealed = system.keyring.seal(server_seed, b"server-seed:" + round_id.encode("ascii"))
         commitment = commitment_of(server_seed).hex()
-        _move(tx, row, "committed", ", sealed_seed = ?, seed_commitment = ?, beacon_source = ?",
-              (sealed, commitment, source))
+        _move(tx, row, _TO_COMMITTED, (sealed, commitment, source))
         auditlog.append(tx, round_id, "committed",
                         {"seed_commitment": commitment, "beacon_source": source})
     return {"beacon_source": source, "seed_commitment": commitment}
@@ -135,10 +142,11 @@ def perform_draw(system: System, token: str | None, round_id: str, raw: bytes) -
         body = inputs.body_object(raw, empty_means={})
         given = body.get("beacon")
         beacon = b"" if given is None else inputs.hex_bytes(given, "beacon", most=_MAX_BEACON)
-        assert row.sealed_seed is not None  # noqa: S101 (committed rounds always hold one)
+        if row.sealed_seed is None:
+            raise RuntimeError(f"round {round_id} is committed but holds no sealed seed")
         server_seed = system.keyring.open(row.sealed_seed, b"server-seed:" + round_id.encode())
         document = _publish(system, tx, row, server_seed, beacon)
-        _move(tx, row, "drawn")
+        _move(tx, row, _TO_DRAWN, ())
         auditlog.append(tx, round_id, "drawn", {
             "seed": document["seed"], "beacon": document["beacon"],
             "results_digest": document["results_digest"]})

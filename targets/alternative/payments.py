@@ -23,7 +23,14 @@ __all__ = ["close_window", "deposit", "ledger"]
 
 _MAX_KEY = 200
 _MAX_AMOUNT = 10**15
-_DEPOSIT_COLUMNS = "deposit_id, applicant_id, amount, created_at, idempotency_key"
+_BY_KEY = """
+    SELECT deposit_id, applicant_id, amount, created_at, idempotency_key FROM deposit
+    WHERE round_id = ? AND applicant_id = ? AND idempotency_key = ?
+"""
+_LEDGER = """
+    SELECT deposit_id, applicant_id, amount, created_at, idempotency_key FROM deposit
+    WHERE round_id = ? ORDER BY created_at, deposit_id
+"""
 
 
 def _idempotency_key(header: str | None) -> str:
@@ -50,7 +57,6 @@ def deposit(
     caller = system.require_applicant(token, round_id)
     key = _idempotency_key(key_header)
     amount = inputs.integer(inputs.body_object(raw), "amount", 1, _MAX_AMOUNT)
-    assert caller.applicant_id is not None  # noqa: S101 (require_applicant guarantees it)
     with system.store.read() as tx:
         replay = _replay(tx, round_id, caller.applicant_id, key, amount)
     if replay is not None:
@@ -70,11 +76,7 @@ def deposit(
 def _replay(
     tx: Tx, round_id: str, applicant_id: str, key: str, amount: int
 ) -> dict[str, Any] | None:
-    row = tx.one(
-        f"SELECT {_DEPOSIT_COLUMNS} FROM deposit"  # noqa: S608 (a constant column list)
-        " WHERE round_id = ? AND applicant_id = ? AND idempotency_key = ?",
-        (round_id, applicant_id, key),
-    )
+    row = tx.one(_BY_KEY, (round_id, applicant_id, key))
     if row is None:
         return None
     if row[2] != amount:
@@ -84,7 +86,6 @@ def _replay(
 
 
 def _record(system: System, tx: Tx, caller: Caller, key: str, amount: int) -> dict[str, Any]:
-    assert caller.round_id is not None and caller.applicant_id is not None  # noqa: S101
     row = system.round_or_404(tx, caller.round_id)
     _entitled(tx, row, caller, amount)
     created = (new_deposit_id(), caller.applicant_id, amount, now_text(), key)
@@ -108,7 +109,6 @@ def _entitled(tx: Tx, row: RoundRow, caller: Caller, amount: int) -> None:
     if tx.one("SELECT 1 FROM deposit WHERE round_id = ? AND applicant_id = ?",
               (row.round_id, caller.applicant_id)) is not None:
         raise Refusal(409, "already_deposited", "Your deposit for this round is already paid.")
-    assert caller.applicant_id is not None  # noqa: S101
     standing = standing_of(row.state, place_of(tx, row.round_id, caller.applicant_id), False)
     if not standing.payable:
         raise Refusal(403, "not_entitled",
@@ -185,10 +185,6 @@ def ledger(system: System, token: str | None, round_id: str) -> dict[str, Any]:
     system.require_operator(token)
     with system.store.read() as tx:
         system.round_or_404(tx, round_id)
-        rows = tx.all(
-            f"SELECT {_DEPOSIT_COLUMNS} FROM deposit WHERE round_id = ?"  # noqa: S608
-            " ORDER BY created_at, deposit_id",
-            (round_id,),
-        )
+        rows = tx.all(_LEDGER, (round_id,))
     entries = [deposit_view(r, round_id, with_key=True) for r in rows]
     return {"round_id": round_id, "deposits": entries}

@@ -198,7 +198,8 @@ class Store:
                 yield Tx(conn)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
         finally:
             self._writer.release()

@@ -15,12 +15,13 @@ from targets.alternative.keyring import Keyring
 from targets.alternative.refusal import Refusal
 from targets.alternative.storage import Store, Tx
 
-__all__ = ["Caller", "RoundRow", "System"]
+__all__ = ["OPERATOR", "Caller", "RoundRow", "System"]
 
-_ROUND_COLUMNS = (
-    "round_id, state, primary_slots, reserve_slots, deposit_amount, registered, created_at,"
-    " eligible, applicants_digest, sealed_seed, seed_commitment, beacon_source"
-)
+_SELECT_ROUND = """
+    SELECT round_id, state, primary_slots, reserve_slots, deposit_amount, registered, created_at,
+           eligible, applicants_digest, sealed_seed, seed_commitment, beacon_source
+    FROM round WHERE round_id = ?
+"""
 _CACHED_LISTS = 16
 
 
@@ -55,15 +56,18 @@ class RoundRow:
 
 @dataclass(frozen=True)
 class Caller:
-    """Who sent a request: the operator, an applicant (with their round), or nobody known."""
+    """An applicant behind a token: their id, their round, and their person pseudonym."""
 
-    operator: bool = False
-    applicant_id: str | None = None
-    round_id: str | None = None
-    person: bytes | None = None
+    applicant_id: str
+    round_id: str
+    person: bytes
 
 
-_NOBODY = Caller()
+class _Operator:
+    """The operator's token was presented."""
+
+
+OPERATOR = _Operator()
 
 
 class System:
@@ -81,13 +85,13 @@ class System:
 
     # callers ----------------------------------------------------------------------------------
 
-    def identify(self, token: str | None) -> Caller | None:
-        """The caller behind a bearer token; None for no token or one nobody issued."""
+    def identify(self, token: str | None) -> Caller | _Operator | None:
+        """Who holds a bearer token; None for no token or one nobody issued."""
         if token is None:
             return None
         digest = token_digest(token)
         if hmac.compare_digest(digest, self._admin):
-            return Caller(operator=True)
+            return OPERATOR
         with self.store.read() as tx:
             row = tx.one(
                 "SELECT applicant_id, round_id, person FROM applicant WHERE token_digest = ?",
@@ -101,14 +105,14 @@ class System:
         caller = self.identify(token)
         if caller is None:
             raise Refusal(401, "unauthorized", "This needs the operator's token.")
-        if not caller.operator:
+        if caller is not OPERATOR:
             raise Refusal(403, "forbidden", "Only the operator may do this.")
 
     def require_applicant(self, token: str | None, round_id: str) -> Caller:
         caller = self.identify(token)
         if caller is None:
             raise Refusal(401, "unauthorized", "Sign in with the token you got at registration.")
-        if caller.operator or caller.round_id != round_id:
+        if not isinstance(caller, Caller) or caller.round_id != round_id:
             raise Refusal(403, "forbidden", "This token is not an applicant token of this round.")
         return caller
 
@@ -118,7 +122,7 @@ class System:
     def find_round(tx: Tx, round_id: str) -> RoundRow | None:
         if round_id_or_none(round_id) is None:
             return None
-        row = tx.one(f"SELECT {_ROUND_COLUMNS} FROM round WHERE round_id = ?", (round_id,))  # noqa: S608 (a constant column list)
+        row = tx.one(_SELECT_ROUND, (round_id,))
         return None if row is None else RoundRow(*row)
 
     def round_or_404(self, tx: Tx, round_id: str) -> RoundRow:

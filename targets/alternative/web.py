@@ -190,8 +190,13 @@ def _on_http_error(
         resp.set_header("Allow", allowed)
 
 
+def _locked(ex: sqlite3.OperationalError) -> bool:
+    text = str(ex).lower()
+    return "locked" in text or "busy" in text
+
+
 def _on_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception, params: Any) -> None:
-    if isinstance(ex, Busy | sqlite3.OperationalError):
+    if isinstance(ex, Busy) or (isinstance(ex, sqlite3.OperationalError) and _locked(ex)):
         _LOG.warning("shedding %s %s: %s", req.method, req.path, ex)
         _render(resp, Refusal(503, "unavailable", "The system is busy; retry shortly.",
                               {"Retry-After": _RETRY_AFTER}))
