@@ -158,17 +158,19 @@ class Store:
         try:
             conn = self.connection()
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if mode.lower() != "wal":
+                raise ForeignDatabase(f"{self.path}: cannot switch the database to WAL mode")
+            with self.write() as tx:  # under the lock: two first starts cannot both create it
+                tables = {row[0] for row in tx.all("SELECT name FROM sqlite_master")}
+                if not tables:
+                    tx.executescript_in_tx(_TABLES + _append_only_triggers())
+                    tx.execute("INSERT INTO meta VALUES ('schema', ?), ('key_check', ?)",
+                               (SCHEMA_MARK, check_value))
+                    return
         except sqlite3.DatabaseError as exc:
             raise ForeignDatabase(f"{self.path} is not a usable SQLite database ({exc})") from None
-        if mode.lower() != "wal":
-            raise ForeignDatabase(f"{self.path}: cannot switch the database to WAL mode")
-        if not tables:
-            with self.write() as tx:
-                tx.executescript_in_tx(_TABLES + _append_only_triggers())
-                tx.execute("INSERT INTO meta VALUES ('schema', ?), ('key_check', ?)",
-                           (SCHEMA_MARK, check_value))
-            return
+        except Busy:
+            raise ForeignDatabase(f"{self.path} stays locked by another process") from None
         self._accept_existing(conn, tables, check_value)
 
     def _accept_existing(self, conn: sqlite3.Connection, tables: set[str], check: str) -> None:
