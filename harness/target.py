@@ -17,7 +17,7 @@ from __future__ import annotations
 import json as _json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,7 +119,7 @@ class HttpTarget:
         *,
         token: str | None = None,
         json: Any = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str | bytes] | None = None,
         content: bytes | Iterable[bytes] | None = None,
         deadline: float | None = None,
     ) -> requests.Response:
@@ -128,7 +128,11 @@ class HttpTarget:
         Whatever the status, the answer is returned with its body read (``content``, ``text``,
         ``json()``); a call that gets no complete HTTP answer raises a ``TargetError``.
         """
-        send = {name: value.strip(" \t") for name, value in (headers or {}).items()}
+        # Values may be raw bytes: probes send header bytes a client in another language might.
+        send: dict[str, str | bytes] = {
+            name: value.strip(b" \t") if isinstance(value, bytes) else value.strip(" \t")
+            for name, value in (headers or {}).items()
+        }
         if token is not None:
             send["Authorization"] = f"Bearer {token}"
         data: Any = content
