@@ -10,15 +10,19 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from targets.reference.config import DEFAULT_DATABASE_URL, Settings
+from targets.reference.keys import parse_key
 
 __all__ = ["StartupError", "main", "serve", "start"]
 
 TOKEN_ENV = "REFERENCE_ADMIN_TOKEN"  # noqa: S105 (a variable name, not a secret)
+KEY_ENV = "REFERENCE_KEY"  # the instance key itself, as 64 hex digits
+KEY_FILE_ENV = "REFERENCE_KEY_FILE"
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -32,6 +36,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
     lab = ", lab mode" if settings.lab else ""
     print(f"ASTI-1 reference system on http://{host}:{port} (database {shown}{lab})", flush=True)
+    binding = app.state.service.key_binding
+    if binding.created:
+        print(f"instance key created: {binding.origin} (keep it out of database backups)",
+              flush=True)
     uvicorn.run(
         app,
         host=host,
@@ -58,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--admin-token", help=f"operator token (default: ${TOKEN_ENV} or random)")
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
+    parser.add_argument(
+        "--key-file",
+        help=f"instance key file (default: ${KEY_FILE_ENV}; the key itself may come in ${KEY_ENV};"
+        " else a file beside the SQLite database, created on first start)",
+    )
     return parser
 
 
@@ -65,16 +78,28 @@ class StartupError(Exception):
     """The service cannot start with these settings; the message says why, in one line."""
 
 
-def start(token: str | None, database_url: str, host: str, port: int, lab: bool) -> None:
+def start(
+    token: str | None,
+    database_url: str,
+    host: str,
+    port: int,
+    lab: bool,
+    *,
+    key_file: str | None = None,
+) -> None:
     """Validate the settings, open the database and serve; problems become ``StartupError``.
 
-    Without a token, a random one is generated and printed once, for the operator to copy.
+    Without a token, a random one is generated and printed once, for the operator to copy. The
+    instance key comes from ``key_file``, else ``$REFERENCE_KEY``, else ``$REFERENCE_KEY_FILE``,
+    else the default location (keys.py).
     """
     if not token:
         token = secrets.token_urlsafe(32)
         print(f"operator token (shown once): {token}", flush=True)
     try:
-        serve(Settings(admin_token=token, database_url=database_url, lab=lab), host, port)
+        settings = Settings(admin_token=token, database_url=database_url, lab=lab,
+                            **_key_settings(key_file))
+        serve(settings, host, port)
     except (ValueError, ArgumentError) as exc:  # a bad token or database URL
         raise StartupError(str(exc)) from None
     except OperationalError as exc:  # the database cannot be opened
@@ -83,11 +108,25 @@ def start(token: str | None, database_url: str, host: str, port: int, lab: bool)
         raise StartupError(f"the server could not start (uvicorn exit {exc.code})") from None
 
 
+def _key_settings(key_file: str | None) -> dict[str, Any]:
+    """The key options of ``Settings``: a file named on the command line wins over the
+    environment, which may hold the key itself or name its file, not both."""
+    if key_file:
+        return {"key_file": key_file}
+    material, path = os.environ.get(KEY_ENV), os.environ.get(KEY_FILE_ENV)
+    if material and path:
+        raise ValueError(f"set ${KEY_ENV} or ${KEY_FILE_ENV}, not both")
+    if material:
+        return {"key": parse_key(material, f"${KEY_ENV}")}
+    return {"key_file": path or None}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         start(
-            args.admin_token or os.environ.get(TOKEN_ENV), args.db, args.host, args.port, args.lab
+            args.admin_token or os.environ.get(TOKEN_ENV), args.db, args.host, args.port, args.lab,
+            key_file=args.key_file,
         )
     except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)

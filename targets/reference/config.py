@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from targets.reference import __version__
 
@@ -18,9 +18,8 @@ MAX_BODY_BYTES = 1024 * 1024
 class Settings:
     """What an operator chooses at start-up; everything else is derived or stored in the database.
 
-    ``national_id_key`` keys the hash under which national ids are stored; when it is None the
-    service generates one on first start and keeps it in the database (so cross-round lookups of
-    previous winners keep working across restarts).
+    The instance key (``keys.py``) is ``key`` when given as material, else read from ``key_file``,
+    else from the default location beside the database (created there on a first start).
     """
 
     admin_token: str
@@ -28,7 +27,8 @@ class Settings:
     lab: bool = False
     system: str = "asti-reference"
     version: str = __version__
-    national_id_key: bytes | None = None
+    key: bytes | None = field(default=None, repr=False)
+    key_file: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
     # Threads that run database work. Few on purpose: every one competes for the GIL with the
     # event loop, and with dozens of them a burst of 300 requests ran four times slower. The

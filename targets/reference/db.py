@@ -13,7 +13,6 @@ Lock strategy, the part the contract's concurrency guarantees rest on:
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, create_engine, event, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 
 from targets.reference import schema
 
@@ -89,21 +87,6 @@ class Database:
         if self.dialect == "postgresql":
             query = query.with_for_update(read=shared)
         return conn.execute(query).first()
-
-    def instance_secret(self, name: str) -> bytes:
-        """A random 32-byte secret created on first use and kept in the ``meta`` table."""
-        table = schema.meta
-        query = select(table.c.value).where(table.c.key == name)
-        try:
-            with self.write() as conn:
-                found = conn.execute(query).scalar()
-                if found is None:
-                    found = secrets.token_hex(32)
-                    conn.execute(table.insert().values(key=name, value=found))
-        except IntegrityError:  # another process starting on the same database won the race
-            with self.read() as conn:
-                found = conn.execute(query).scalar_one()
-        return bytes.fromhex(found)
 
 
 def _sqlite_engine(url: str, pool_size: int) -> Engine:
