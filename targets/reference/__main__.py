@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from targets.reference.config import DEFAULT_DATABASE_URL, Settings
+from targets.reference.config import DEFAULT_DATABASE_URL, Limits, Settings
 from targets.reference.keys import parse_key
 
 __all__ = ["StartupError", "main", "serve", "start"]
@@ -23,6 +23,8 @@ __all__ = ["StartupError", "main", "serve", "start"]
 TOKEN_ENV = "REFERENCE_ADMIN_TOKEN"  # noqa: S105 (a variable name, not a secret)
 KEY_ENV = "REFERENCE_KEY"  # the instance key itself, as 64 hex digits
 KEY_FILE_ENV = "REFERENCE_KEY_FILE"
+# h11's limit on an incomplete request head: one ASTI-1 request needs a few hundred bytes.
+_MAX_HEAD_BYTES = 16 * 1024
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -40,6 +42,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     if binding.created:
         print(f"instance key created: {binding.origin} (keep it out of database backups)",
               flush=True)
+    limits = settings.limits
     uvicorn.run(
         app,
         host=host,
@@ -47,7 +50,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         log_level="warning",
         access_log=False,
         server_header=False,  # no framework banner in responses
-        http=ContractH11Protocol,  # even a malformed request gets a contract-shaped 400
+        # Contract-shaped 400 and 503, the header deadline and the connection cap (which
+        # replaces uvicorn's limit_concurrency and its plain-text 503).
+        http=ContractH11Protocol.configured(limits.header_timeout, limits.max_connections),
+        h11_max_incomplete_event_size=_MAX_HEAD_BYTES,
         # Load clients keep connections open between bursts; uvicorn's 5 s default makes the
         # server close them just as a client reuses them (a spurious "disconnected" error).
         timeout_keep_alive=75,
@@ -71,6 +77,16 @@ def _parser() -> argparse.ArgumentParser:
         help=f"instance key file (default: ${KEY_FILE_ENV}; the key itself may come in ${KEY_ENV};"
         " else a file beside the SQLite database, created on first start)",
     )
+    defaults = Limits()
+    parser.add_argument("--header-timeout", type=float, default=defaults.header_timeout,
+                        help="seconds a client has to send its request headers (%(default)s)")
+    parser.add_argument("--body-timeout", type=float, default=defaults.body_timeout,
+                        help="seconds a client has to send a whole request body (%(default)s)")
+    parser.add_argument("--body-budget", type=int, default=defaults.body_budget,
+                        help="bytes of request bodies held at once, all requests together "
+                        "(%(default)s)")
+    parser.add_argument("--max-connections", type=int, default=defaults.max_connections,
+                        help="open connections before requests get 503 (%(default)s)")
     return parser
 
 
@@ -86,6 +102,7 @@ def start(
     lab: bool,
     *,
     key_file: str | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Validate the settings, open the database and serve; problems become ``StartupError``.
 
@@ -98,7 +115,7 @@ def start(
         print(f"operator token (shown once): {token}", flush=True)
     try:
         settings = Settings(admin_token=token, database_url=database_url, lab=lab,
-                            **_key_settings(key_file))
+                            limits=limits or Limits(), **_key_settings(key_file))
         serve(settings, host, port)
     except (ValueError, ArgumentError) as exc:  # a bad token or database URL
         raise StartupError(str(exc)) from None
@@ -124,11 +141,13 @@ def _key_settings(key_file: str | None) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        limits = Limits(args.header_timeout, args.body_timeout, args.body_budget,
+                        args.max_connections)
         start(
             args.admin_token or os.environ.get(TOKEN_ENV), args.db, args.host, args.port, args.lab,
-            key_file=args.key_file,
+            key_file=args.key_file, limits=limits,
         )
-    except StartupError as exc:
+    except (StartupError, ValueError) as exc:  # ValueError: a limit out of range
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
