@@ -44,6 +44,12 @@ def register(commands: Any) -> None:
         help=f"operator token (default: ${_TOKEN_ENV}, else a random one)",
     )
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
+    parser.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="the reference's instance key (default: $REFERENCE_KEY_FILE or $REFERENCE_KEY, "
+        "else a file beside the SQLite database, created on first start)",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -63,7 +69,8 @@ def _run(args: argparse.Namespace) -> int:
         DEFECTS[defect].apply()  # patches the reference in this process before its app exists
     try:
         start(
-            args.admin_token or os.environ.get(_TOKEN_ENV), args.db, args.host, args.port, args.lab
+            args.admin_token or os.environ.get(_TOKEN_ENV), args.db, args.host, args.port, args.lab,
+            key_file=args.key_file,
         )
     except StartupError as exc:
         raise UsageError(str(exc)) from None
