@@ -17,7 +17,7 @@ from __future__ import annotations
 import json as _json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,7 +119,7 @@ class HttpTarget:
         *,
         token: str | None = None,
         json: Any = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str | bytes] | None = None,
         content: bytes | Iterable[bytes] | None = None,
         deadline: float | None = None,
     ) -> requests.Response:
@@ -128,7 +128,11 @@ class HttpTarget:
         Whatever the status, the answer is returned with its body read (``content``, ``text``,
         ``json()``); a call that gets no complete HTTP answer raises a ``TargetError``.
         """
-        send = {name: value.strip(" \t") for name, value in (headers or {}).items()}
+        # Values may be raw bytes: probes send header bytes a client in another language might.
+        send: dict[str, str | bytes] = {
+            name: value.strip(b" \t") if isinstance(value, bytes) else value.strip(" \t")
+            for name, value in (headers or {}).items()
+        }
         if token is not None:
             send["Authorization"] = f"Bearer {token}"
         data: Any = content
@@ -332,9 +336,9 @@ class HttpTarget:
             headers={"Idempotency-Key": idempotency_key},
         )
 
-    def close_deposits(self, round_id: str, expected_state: str | None = None) -> dict[str, Any]:
-        """Close the deposit window; ``expected_state`` guards against a repeated close."""
-        body = None if expected_state is None else {"expected_state": expected_state}
+    def close_deposits(self, round_id: str, expected_state: str) -> dict[str, Any]:
+        """Close the window of ``expected_state`` ("drawn" or "promotion"); never a later one."""
+        body = {"expected_state": expected_state}
         response = self.operator("POST", f"/v1/rounds/{round_id}/deposits/close", json=body)
         return self.expect_object(response, _OK)
 

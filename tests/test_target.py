@@ -89,14 +89,14 @@ def test_requests_carry_the_contract_body_and_headers() -> None:
 
     target = stub_target(record, ADMIN)
     assert target.close_deposits("R-1", expected_state="promotion") == {"state": "final"}
-    target.close_deposits("R-1")
+    target.close_deposits("R-1", "drawn")
     response = target.deposit("R-1", "applicant", 500, "  key-1 ")
     first, second, third = seen
     assert urlsplit(first.path_url).path == "/v1/rounds/R-1/deposits/close"
     assert first.headers["Authorization"] == f"Bearer {ADMIN}"
     assert json.loads(first.body) == {"expected_state": "promotion"}
     assert first.headers["Content-Type"] == "application/json"
-    assert second.body is None
+    assert json.loads(second.body) == {"expected_state": "drawn"}
     assert third.headers["Idempotency-Key"] == "key-1"  # surrounding blanks are not part of it
     assert response.status_code == 200 and response.json() == {"state": "final"}
     assert response.headers["content-type"] == "application/json"

@@ -11,15 +11,21 @@ import re
 import secrets
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from targets.reference.config import DEFAULT_DATABASE_URL, Settings
+from targets.reference.config import DEFAULT_DATABASE_URL, Limits, Settings
+from targets.reference.keys import parse_key
 
 __all__ = ["StartupError", "main", "serve", "start"]
 
 TOKEN_ENV = "REFERENCE_ADMIN_TOKEN"  # noqa: S105 (a variable name, not a secret)
+KEY_ENV = "REFERENCE_KEY"  # the instance key itself, as 64 hex digits
+KEY_FILE_ENV = "REFERENCE_KEY_FILE"
+# h11's limit on an incomplete request head: one ASTI-1 request needs a few hundred bytes.
+_MAX_HEAD_BYTES = 16 * 1024
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -33,6 +39,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
     lab = ", lab mode" if settings.lab else ""
     print(f"ASTI-1 reference system on http://{host}:{port} (database {shown}{lab})", flush=True)
+    binding = app.state.service.key_binding
+    if binding.created:
+        print(f"instance key created: {binding.origin} (keep it out of database backups)",
+              flush=True)
+    limits = settings.limits
     uvicorn.run(
         app,
         host=host,
@@ -40,7 +51,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         log_level="warning",
         access_log=False,
         server_header=False,  # no framework banner in responses
-        http=ContractH11Protocol,  # even a malformed request gets a contract-shaped 400
+        # Contract-shaped 400 and 503, the header deadline and the connection cap (which
+        # replaces uvicorn's limit_concurrency and its plain-text 503).
+        http=ContractH11Protocol.configured(limits.header_timeout, limits.max_connections),
+        h11_max_incomplete_event_size=_MAX_HEAD_BYTES,
         # Load clients keep connections open between bursts; uvicorn's 5 s default makes the
         # server close them just as a client reuses them (a spurious "disconnected" error).
         timeout_keep_alive=75,
@@ -59,6 +73,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--admin-token", help=f"operator token (default: ${TOKEN_ENV} or random)")
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
+    parser.add_argument(
+        "--key-file",
+        help=f"instance key file (default: ${KEY_FILE_ENV}; the key itself may come in ${KEY_ENV};"
+        " else a file beside the SQLite database, created on first start)",
+    )
+    defaults = Limits()
+    parser.add_argument("--header-timeout", type=float, default=defaults.header_timeout,
+                        help="seconds a client has to send its request headers (%(default)s)")
+    parser.add_argument("--body-timeout", type=float, default=defaults.body_timeout,
+                        help="seconds a client has to send a whole request body (%(default)s)")
+    parser.add_argument("--body-budget", type=int, default=defaults.body_budget,
+                        help="bytes of request bodies held at once, all requests together "
+                        "(%(default)s)")
+    parser.add_argument("--max-connections", type=int, default=defaults.max_connections,
+                        help="open connections before requests get 503 (%(default)s)")
     return parser
 
 
@@ -66,16 +95,29 @@ class StartupError(Exception):
     """The service cannot start with these settings; the message says why, in one line."""
 
 
-def start(token: str | None, database_url: str, host: str, port: int, lab: bool) -> None:
+def start(
+    token: str | None,
+    database_url: str,
+    host: str,
+    port: int,
+    lab: bool,
+    *,
+    key_file: str | None = None,
+    limits: Limits | None = None,
+) -> None:
     """Validate the settings, open the database and serve; problems become ``StartupError``.
 
-    Without a token, a random one is generated and printed once, for the operator to copy.
+    Without a token, a random one is generated and printed once, for the operator to copy. The
+    instance key comes from ``key_file``, else ``$REFERENCE_KEY``, else ``$REFERENCE_KEY_FILE``,
+    else the default location (keys.py).
     """
     if not token:
         token = secrets.token_urlsafe(32)
         print(f"operator token (shown once): {token}", flush=True)
     try:
-        serve(Settings(admin_token=token, database_url=database_url, lab=lab), host, port)
+        settings = Settings(admin_token=token, database_url=database_url, lab=lab,
+                            limits=limits or Limits(), **_key_settings(key_file))
+        serve(settings, host, port)
     except (ValueError, ArgumentError) as exc:  # a bad token or database URL, another schema
         raise StartupError(_scrub(str(exc), database_url)) from None
     except OperationalError as exc:  # the database cannot be opened
@@ -108,13 +150,29 @@ def _scrub(text: str, database_url: str) -> str:
     return text
 
 
+def _key_settings(key_file: str | None) -> dict[str, Any]:
+    """The key options of ``Settings``: a file named on the command line wins over the
+    environment, which may hold the key itself or name its file, not both."""
+    if key_file:
+        return {"key_file": key_file}
+    material, path = os.environ.get(KEY_ENV), os.environ.get(KEY_FILE_ENV)
+    if material and path:
+        raise ValueError(f"set ${KEY_ENV} or ${KEY_FILE_ENV}, not both")
+    if material:
+        return {"key": parse_key(material, f"${KEY_ENV}")}
+    return {"key_file": path or None}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        limits = Limits(args.header_timeout, args.body_timeout, args.body_budget,
+                        args.max_connections)
         start(
-            args.admin_token or os.environ.get(TOKEN_ENV), args.db, args.host, args.port, args.lab
+            args.admin_token or os.environ.get(TOKEN_ENV), args.db, args.host, args.port, args.lab,
+            key_file=args.key_file, limits=limits,
         )
-    except StartupError as exc:
+    except (StartupError, ValueError) as exc:  # ValueError: a limit out of range
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

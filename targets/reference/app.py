@@ -44,5 +44,10 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.lab:
         app.include_router(lab_router)
     install_error_handlers(app)
-    app.add_middleware(ContractMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        ContractMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.limits.body_timeout,
+        body_budget=settings.limits.body_budget,
+    )
     return app

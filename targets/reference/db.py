@@ -13,7 +13,6 @@ Lock strategy, the part the contract's concurrency guarantees rest on:
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 
 from targets.reference import schema
 
@@ -30,8 +28,10 @@ __all__ = ["SCHEMA_VERSION", "Database", "SchemaMismatch", "check_schema_version
 
 _BUSY_TIMEOUT_MS = 30_000
 # The layout of the tables. 1: before it was recorded. 2: results carry their slot counts and
-# deposits are unique per national id across rounds. There is no migration: data is lab-only.
-SCHEMA_VERSION = "2"
+# deposits are unique per national id across rounds. 3: committed server seeds are sealed under a
+# key kept outside the database, which records only its fingerprint. There is no migration: data
+# is lab-only.
+SCHEMA_VERSION = "3"
 _VERSION_KEY = "schema_version"
 
 
@@ -99,21 +99,6 @@ class Database:
         if self.dialect == "postgresql":
             query = query.with_for_update(read=shared)
         return conn.execute(query).first()
-
-    def instance_secret(self, name: str) -> bytes:
-        """A random 32-byte secret created on first use and kept in the ``meta`` table."""
-        table = schema.meta
-        query = select(table.c.value).where(table.c.key == name)
-        try:
-            with self.write() as conn:
-                found = conn.execute(query).scalar()
-                if found is None:
-                    found = secrets.token_hex(32)
-                    conn.execute(table.insert().values(key=name, value=found))
-        except IntegrityError:  # another process starting on the same database won the race
-            with self.read() as conn:
-                found = conn.execute(query).scalar_one()
-        return bytes.fromhex(found)
 
 
 class SchemaMismatch(ValueError):

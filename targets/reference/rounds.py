@@ -136,7 +136,8 @@ def commit(svc: Service, token: str | None, round_id: str, raw: bytes) -> dict[s
         beacon_source = optional_text(body, "beacon_source", _MAX_BEACON_SOURCE)
         server_seed = new_server_seed()
         commitment = seed_commitment(server_seed).hex()
-        move_state(conn, round_id, "closed", "committed", server_seed=server_seed.hex(),
+        sealed = svc.keys.seal_seed(round_id, server_seed)
+        move_state(conn, round_id, "closed", "committed", sealed_seed=sealed,
                    seed_commitment=commitment, beacon_source=beacon_source)
         audit.append(conn, round_id, "committed", {"seed_commitment": commitment,
                                                    "beacon_source": beacon_source})
@@ -150,7 +151,7 @@ def draw(svc: Service, token: str | None, round_id: str, raw: bytes) -> dict[str
         row = svc.locked_round(conn, round_id)
         _expect_state(row, "committed")
         beacon = optional_hex(parse_object(raw, empty_is_object=True), "beacon", _MAX_BEACON_BYTES)
-        server_seed = bytes.fromhex(row.server_seed)
+        server_seed = svc.keys.open_seed(round_id, row.sealed_seed)
         seed = derive_seed(server_seed, beacon)
         outcome = svc.eligible(conn, row).draw(round_id, row.primary_slots, row.reserve_slots, seed)
         _record_roles(conn, round_id, "primary", outcome.primary)

@@ -61,7 +61,8 @@ rounds = Table(
     Column("created_at", _TIME, nullable=False),
     Column("eligible", Integer),
     Column("applicants_digest", _HEX),
-    Column("server_seed", _HEX),
+    # The committed server seed, sealed under the instance key (keys.py) until the draw.
+    Column("sealed_seed", Text),
     Column("seed_commitment", _HEX),
     Column("beacon_source", Text),
 )

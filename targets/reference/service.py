@@ -20,6 +20,7 @@ from targets.reference.config import Settings
 from targets.reference.db import Database
 from targets.reference.draw import EligibleList
 from targets.reference.errors import conflict, forbidden, not_found, unauthorized
+from targets.reference.keys import bind_instance_keys
 from targets.reference.national_id import NationalIdHasher
 from targets.reference.security import hash_token, is_operator
 from targets.reference.validation import is_id
@@ -66,8 +67,11 @@ class Service:
         self.db = Database(settings.database_url, settings.worker_threads)
         self.limiter = anyio.CapacityLimiter(settings.worker_threads)
         self.db.create_schema()
-        key = settings.national_id_key or self.db.instance_secret("national_id_key")
-        self.hash_national_id = NationalIdHasher(key)
+        self.key_binding = bind_instance_keys(
+            self.db, settings.key, settings.key_file, settings.database_url
+        )
+        self.keys = self.key_binding.keys
+        self.hash_national_id = NationalIdHasher(self.keys.national_id)
         self.in_flight = InFlight()
         self._eligible: OrderedDict[str, EligibleList] = OrderedDict()
         self._eligible_lock = threading.Lock()

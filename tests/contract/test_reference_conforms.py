@@ -1,27 +1,24 @@
-"""Every response the reference gives in a full round conforms to the ASTI-1 document.
+"""Every response a correct system gives in a full round conforms to the ASTI-1 document.
 
-This holds the reference system and targets/contract/openapi.yaml to each other: a response with
-an undocumented status, a body off its schema, a wrong error code or a missing security header
-fails here, whichever of the two is wrong.
+This holds both correct systems (the reference and the alternative, each run as its own server
+process) and targets/contract/openapi.yaml to each other: a response with an undocumented
+status, a body off its schema, a wrong error code or a missing security header fails here,
+whichever of the two is wrong.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from _transports import in_process
-from fastapi.testclient import TestClient
 
 from harness.contract import Contract
+from harness.launcher import LaunchedTarget, launch
 from harness.target import HttpTarget
-from targets.reference.app import create_app
-from targets.reference.config import Settings
-
-ADMIN = "conformance-operator-token"
 
 
 def national_id(n: int) -> str:
@@ -45,27 +42,38 @@ class Recorder:
         )
         self.seen.append((method, path, response.status_code, problems))
         if response.status_code >= 400 and not problems:
-            self.errors.add((method, path, response.status_code, response.json()["error"]))
+            code = response.json()["error"]
+            self.errors.add((method, path, response.status_code, code))
 
 
 @pytest.fixture(params=[False, True], ids=["lab off", "lab on"])
-def recorded(tmp_path: Path, request: pytest.FixtureRequest):
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    app = create_app(Settings(admin_token=ADMIN, database_url=url, lab=request.param))
+def lab(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+@pytest.fixture(params=["reference", "alternative"])
+def system(tmp_path: Path, lab: bool, request: pytest.FixtureRequest) -> Iterator[LaunchedTarget]:
+    """A correct ASTI-1 system as a real server process on a free loopback port."""
+    with launch(request.param, lab=lab, workdir=tmp_path) as launched:
+        yield launched
+
+
+@pytest.fixture
+def recorded(system: LaunchedTarget, lab: bool):
     recorder = Recorder(Contract.load())
-    with TestClient(app, raise_server_exceptions=False) as client:
-        target = in_process(client, ADMIN)
-        target.session.hooks["response"].append(recorder)
-        yield target, recorder, request.param
+    target = HttpTarget(system.base_url, system.admin_token)
+    target.session.hooks["response"].append(recorder)
+    with target:
+        yield target, recorder, lab
 
 
 def play_a_round(target: HttpTarget) -> None:
     """A round from creation to final, with the errors a careless client would provoke."""
     target.health()
     target.create_round("C-1", 4, 3, 500)
-    target.request("POST", "/v1/rounds", token=ADMIN, json={"round_id": "C-1"})
+    target.request("POST", "/v1/rounds", token=target.admin_token, json={"round_id": "C-1"})
     target.request("POST", "/v1/rounds", json={"round_id": "C-2"})
-    target.request("POST", "/v1/rounds", token=ADMIN, content=b"{not json")
+    target.request("POST", "/v1/rounds", token=target.admin_token, content=b"{not json")
     target.get_round("C-1")
     target.request("GET", "/v1/rounds/none")
     tokens, person_of = {}, {}
@@ -92,13 +100,13 @@ def play_a_round(target: HttpTarget) -> None:
     target.request("POST", registrations, json={"national_id": "12", "name": "a", "region": "b"})
     target.request("GET", "/v1/rounds/C-1/results")
     target.request("GET", "/v1/rounds/C-1/applicants")
-    target.request("POST", "/v1/rounds/C-1/draw", token=ADMIN, json={})
+    target.request("POST", "/v1/rounds/C-1/draw", token=target.admin_token, json={})
     target.close_registration("C-1")
     target.request(
         "POST", registrations, json={"national_id": national_id(99), "name": "a", "region": "b"}
     )
     target.applicant_list("C-1")
-    lab = {"token": ADMIN}
+    lab = {"token": target.admin_token}
     target.request("POST", "/v1/lab/rounds/C-1/draws", json={"seeds": ["ab" * 32] * 3}, **lab)
     target.request("POST", "/v1/lab/rounds/C-1/draws", json={"seeds": []}, **lab)
     target.request(
@@ -114,7 +122,7 @@ def play_a_round(target: HttpTarget) -> None:
     for token in tokens.values():
         target.me("C-1", token)
     target.request("GET", "/v1/rounds/C-1/me")
-    target.request("GET", "/v1/rounds/C-1/me", token=ADMIN)
+    target.request("GET", "/v1/rounds/C-1/me", token=target.admin_token)
     target.deposit("C-1", tokens[first], 500, "k1")
     target.deposit("C-1", tokens[first], 500, "k1")
     target.deposit("C-1", tokens[first], 400, "k1")
@@ -126,16 +134,16 @@ def play_a_round(target: HttpTarget) -> None:
     target.deposit("C-3", elsewhere[person_of[first]], 500, "k1")  # 403 previous_winner
     target.ledger("C-1")
     target.request("GET", "/v1/rounds/C-1/deposits", token=tokens[first])
-    closing = "/v1/rounds/C-1/deposits/close"
-    target.request("POST", closing, token=ADMIN)  # no body: 422
-    target.request("POST", closing, token=ADMIN, json={"expected_state": "final"})  # 422
-    target.request("POST", closing, token=ADMIN, json={"expected_state": "promotion"})  # 409
+    closing, operator = "/v1/rounds/C-1/deposits/close", target.admin_token
+    target.request("POST", closing, token=operator)  # no body: 422
+    target.request("POST", closing, token=operator, json={"expected_state": "final"})  # 422
+    target.request("POST", closing, token=operator, json={"expected_state": "promotion"})  # 409
     target.close_deposits("C-1", "drawn")
-    target.request("POST", closing, token=ADMIN, json={"expected_state": "drawn"})  # retry: 409
+    target.request("POST", closing, token=operator, json={"expected_state": "drawn"})  # retry: 409
     target.promotions("C-1")
     target.deposit("C-1", tokens[reserve], 500, "k1")
     target.close_deposits("C-1", "promotion")
-    target.request("POST", closing, token=ADMIN, json={"expected_state": "promotion"})  # 409
+    target.request("POST", closing, token=operator, json={"expected_state": "promotion"})  # 409
     target.audit("C-1")
     target.request("GET", "/v1/rounds/C-1/audit", token=tokens[first])
 

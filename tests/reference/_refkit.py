@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,12 +41,15 @@ def free_port() -> int:
 
 
 def start_server(
-    db_url: str, workdir: Path, *, lab: bool = False
+    db_url: str, workdir: Path, *, lab: bool = False, options: Sequence[str] = ()
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the reference as its own process; returns once ``/healthz`` answers."""
+    """Start the reference as its own process; returns once ``/healthz`` answers.
+
+    ``options`` are further command-line options (limits, ``--key-file``).
+    """
     port = free_port()
     command = [sys.executable, "-m", "targets.reference", "--port", str(port), "--db", db_url,
-               "--admin-token", ADMIN] + (["--lab"] if lab else [])
+               "--admin-token", ADMIN] + (["--lab"] if lab else []) + list(options)
     log_path = workdir / f"server-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
@@ -61,18 +64,24 @@ def start_server(
 
 
 @contextmanager
-def running_server(db_url: str, workdir: Path, *, lab: bool = False) -> Iterator[str]:
+def running_server(
+    db_url: str, workdir: Path, *, lab: bool = False, options: Sequence[str] = ()
+) -> Iterator[str]:
     """A server process for the duration of the block."""
-    process, base_url = start_server(db_url, workdir, lab=lab)
+    process, base_url = start_server(db_url, workdir, lab=lab, options=options)
     try:
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process)
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:

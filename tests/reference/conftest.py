@@ -21,6 +21,15 @@ from targets.reference.config import Settings
 PG_ENV = "HARNESS_TEST_POSTGRES_URL"
 
 
+@pytest.fixture(autouse=True)
+def _keys_stay_in_the_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Instance keys of PostgreSQL-backed servers default to the user's state directory; keep
+    them in the test's own directory (server processes inherit the environment)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("REFERENCE_KEY", raising=False)
+    monkeypatch.delenv("REFERENCE_KEY_FILE", raising=False)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'reference.db'}"
