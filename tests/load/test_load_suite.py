@@ -4,13 +4,23 @@ own requirement with evidence, and a target that cannot be reached is INCONCLUSI
 from __future__ import annotations
 
 import json
+import shlex
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from _loadkit import SEED, requirement, run_load, small_profile, verdicts
 
 from harness.cli import main
+from harness.events import RecordingSink
 from harness.launcher import launch
+from harness.runner import run_suite
+from harness.seeds import RunSeed
+from harness.suites import SuiteTarget, get_suite
+from harness.target import HttpTarget
 
 pytestmark = [pytest.mark.load, pytest.mark.slow]
 
@@ -100,7 +110,6 @@ def test_a_url_target_without_restart_control_has_l04_not_applicable(tmp_path: P
 
 
 def test_a_closed_port_gives_inconclusive_with_the_reason(tmp_path: Path) -> None:
-    import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -111,3 +120,34 @@ def test_a_closed_port_gives_inconclusive_with_the_reason(tmp_path: Path) -> Non
     report = json.loads((out / "report.json").read_text())
     assert code == 3 and report["verdict"] == "INCONCLUSIVE"
     assert {r["verdict"] for r in report["requirements"]} == {"INCONCLUSIVE"}
+
+
+def test_a_vendors_restart_command_that_kills_and_restarts_passes_l04(tmp_path: Path) -> None:
+    """A system the harness does not hold: --restart-cmd SIGKILLs it and starts it again."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token, pidfile = "vendor-operator-token", tmp_path / "server.pid"
+    server = " ".join(shlex.quote(part) for part in (
+        sys.executable, "-m", "targets.reference", "--port", str(port), "--db",
+        f"sqlite:///{tmp_path / 'vendor.db'}", "--admin-token", token))
+    start = f"(nohup {server} >>{tmp_path / 'server.log'} 2>&1 & echo $! >{pidfile})"
+    subprocess.run(start, shell=True, check=True)  # noqa: S602 - the test's own command
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with HttpTarget(base, deadline=2) as probe_client:
+            for _ in range(100):
+                try:
+                    probe_client.health()
+                    break
+                except Exception:  # noqa: BLE001 - still starting
+                    time.sleep(0.1)
+        target = SuiteTarget(base, base, token, None, None, f"kill -9 $(cat {pidfile}); {start}")
+        result = run_suite(get_suite("load"), target, small_profile(tmp_path),
+                           RunSeed.parse(SEED), RecordingSink())
+    finally:
+        subprocess.run(f"kill -9 $(cat {pidfile})", shell=True, check=False)  # noqa: S602
+    l04 = requirement(result, "L-04")
+    assert l04.verdict.value == "PASS", l04.summary.text
+    assert l04.evidence["crash"]["method"] == "restart_cmd"
+    assert l04.evidence["crash"]["command_exit"] == 0 and l04.evidence["crash"]["came_back"]
