@@ -44,3 +44,14 @@ def test_two_workers_serve_and_a_restart_kills_every_one_of_them() -> None:
 def test_the_alternative_runs_as_one_process() -> None:
     with pytest.raises(UsageError, match="one process"), launch("alternative", workers=2):
         pass
+
+
+def test_serve_refuses_workers_out_of_range_or_for_the_alternative(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    from harness.cli import main
+
+    assert main(["serve", "--target", "reference", "--workers", "0", "--port", "1"]) == 2
+    assert "--workers must be 1 to 64" in capsys.readouterr().err
+    assert main(["serve", "--target", "alternative", "--workers", "2"]) == 2
+    assert "--workers is for the reference" in capsys.readouterr().err
