@@ -93,12 +93,13 @@ def run_suites(
 
 
 def _check_writable(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {str(out_dir)!r}: cannot create it ({exc.strerror})") from None
-    if not os.access(out_dir, os.W_OK):
-        raise UsageError(f"--out {str(out_dir)!r}: not writable")
+    """Refuse an output folder that cannot be made, before anything runs (creating nothing)."""
+    probe = out_dir.absolute()
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {str(out_dir)!r}: cannot be created or written ({probe} is not"
+                         " a writable folder)")
 
 
 @contextmanager
