@@ -9,9 +9,9 @@ INCONCLUSIVE with the reason, and the evidence is written all the same.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,9 @@ class RunOptions:
     source: str | None = None
     restart_cmd: str | None = None
     db: str | None = None
+    # A command's own options that set profile values, as dotted keys ("load.users": 50);
+    # they win over the profile file.
+    overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def run_suites(
     scope: str, suite_names: Sequence[str], options: RunOptions, events: EventSink
 ) -> RunOutcome:
     """Run the named suites one after another against the target and write the output folder."""
-    profile = load_profile(options.profile)
+    profile = load_profile(options.profile, options.overrides)
     seed = RunSeed.parse(options.seed) if options.seed else RunSeed.fresh()
     suites = [get_suite(name) for name in suite_names]
     out_dir = Path(options.out) if options.out else Path("reports") / seed.run_id
