@@ -24,7 +24,7 @@ from harness.fairness.stats.dependence import dependence
 from harness.fairness.stats.holm import holm_adjust
 from harness.fairness.stats.plotdata import quantiles_qq
 from harness.fairness.stats.registration import registration_order
-from harness.fairness.stats.result import RequirementAnalysis, StatTest
+from harness.fairness.stats.result import RequirementAnalysis, StatTest, jsonable
 from harness.fairness.stats.selection import primary_selection, reserve_selection
 from harness.verdict import Verdict
 
@@ -121,8 +121,9 @@ def analyse_samples(samples: Mapping[str, DrawSample], config: FairnessConfig,
         plots = dict(built.plots)
         plots["test_p_value_qq"] = quantiles_qq(np.array([t.p_value for t in tests]))
         results[built.requirement] = RequirementAnalysis(
-            built.requirement, verdict, tests, reason, plots,
-            _decision(config, family, level, built, tests), message[0], message[1])
+            built.requirement, verdict, tests, reason, jsonable(plots),
+            jsonable(_decision(config, family, level, built, tests)), message[0],
+            jsonable(message[1]))
     return {rid: results[rid] for rid in REQUIREMENTS}
 
 

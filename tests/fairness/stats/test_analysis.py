@@ -126,3 +126,15 @@ def test_several_samples_form_one_holm_family(medium_population: Population) -> 
     assert all(t.name.split(":")[0] in ("N=10000", "N=70000") for t in both["F-03"].tests)
     assert any(a.startswith("N=70000:") for a in both["F-01"].decision["untestable_biases"]
                + [t.alternative for t in both["F-01"].tests])
+
+
+def test_plots_and_decisions_are_plain_json(medium_population: Population) -> None:
+    """Callers may serialise the fields directly, without to_dict()."""
+    result = analyse(medium_population, 1000, 200, 50, seed=3)
+    for analysis in result.values():
+        json.dumps(analysis.plots, allow_nan=False)
+        json.dumps(analysis.decision, allow_nan=False)
+        json.dumps(analysis.message_params, allow_nan=False)
+        for test in analysis.tests:
+            assert all(type(v) in (float, int, bool, str, type(None))
+                       for v in test.__dict__.values())
