@@ -8,6 +8,7 @@ with other ids go without a token or with an applicant token.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Mapping
@@ -25,6 +26,14 @@ from harness.target import HttpTarget
 __all__ = ["ForeignRound", "ProbeContext"]
 
 _ROUND_PATH = re.compile(r"^/v1/(?:lab/)?rounds/([^/?]+)")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _parsed(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return None
 
 
 class ForeignRound(AssertionError):
@@ -80,7 +89,7 @@ class ProbeContext:
              headers: Mapping[str, str] | None = None, raise_errors: bool = True,
              client: HttpTarget | None = None) -> Exchange:
         if token is not None and token == self.operator_token:
-            self._check_own(method, path, json_body)
+            self._check_own(method, path, json_body if content is None else _parsed(content))
         return self.recorder.send(method, path, caller=caller, token=token, json_body=json_body,
                                   content=content, headers=headers, raise_errors=raise_errors,
                                   client=client)
@@ -94,7 +103,9 @@ class ProbeContext:
             return
         if path == "/v1/rounds" and method == "POST":
             rid = body.get("round_id") if isinstance(body, dict) else None
-            if isinstance(rid, str) and rid.startswith(self.own_prefix):
+            # A body without a well-formed id cannot name anyone's round.
+            if not isinstance(rid, str) or not _ID.fullmatch(rid) or \
+                    rid.startswith(self.own_prefix):
                 return
             raise ForeignRound(f"operator token on POST /v1/rounds for {rid!r}")
         match = _ROUND_PATH.match(path)

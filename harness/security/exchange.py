@@ -63,17 +63,22 @@ class Exchange:
     request_body: str
     status: int | None
     headers: Mapping[str, str]  # response headers, names lower-cased
-    body: str  # response body (first _KEPT characters), unredacted: never quoted as is
+    content: bytes  # the response body, unredacted: never quoted as is
     elapsed_s: float
     error: Mapping[str, Any] | None = None
     redact: Redactor = field(default_factory=Redactor, repr=False, compare=False)
+
+    @property
+    def body(self) -> str:
+        """The start of the body as text (what the detectors read)."""
+        return self.content[:_KEPT].decode("utf-8", errors="replace")
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
     def json(self) -> Any:
         try:
-            return json.loads(self.body)
+            return json.loads(self.content)
         except ValueError:
             return None
 
@@ -131,7 +136,7 @@ class Recorder:
             response = (client or self.client).request(
                 method, path, json=json_body, content=content, headers=headers, token=token)
         except TargetError as exc:
-            record = Exchange(method, path, caller, sent_headers, body_text, None, {}, "",
+            record = Exchange(method, path, caller, sent_headers, body_text, None, {}, b"",
                               time.monotonic() - began, exc.evidence(), self.redact)
             self._keep(record)
             if raise_errors:
@@ -140,8 +145,7 @@ class Recorder:
         record = Exchange(
             method, path, caller, sent_headers, body_text, response.status_code,
             {k.lower(): v for k, v in response.headers.items()},
-            response.content[:_KEPT].decode("utf-8", errors="replace"),
-            response.elapsed.total_seconds(), None, self.redact,
+            response.content, response.elapsed.total_seconds(), None, self.redact,
         )
         self._keep(record)
         return record

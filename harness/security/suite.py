@@ -18,7 +18,7 @@ from harness.errors import TargetError
 from harness.events import EventSink
 from harness.profiles import Profile
 from harness.results import Message, RequirementResult, SuiteResult
-from harness.security.context import ProbeContext
+from harness.security.context import ForeignRound, ProbeContext
 from harness.security.findings import judge
 from harness.security.registry import Check, ProbeReport, registered_checks
 from harness.security.settings import SecuritySettings
@@ -50,6 +50,13 @@ def _run_check(check: Check | None, ctx: ProbeContext, rid: str) -> RequirementR
             "security.target_failed",
             "not assessed: the target did not answer as the contract requires ({reason})",
             reason=str(exc))
+    except ForeignRound:
+        raise  # a bug of the harness: stop rather than touch a round that is not ours
+    except Exception as exc:  # noqa: BLE001 - one check's crash must not stop the others
+        report.evidence["error"] = {"type": type(exc).__name__, "reason": str(exc)[:500]}
+        report.inconclusive = Message.of(
+            "security.check_crashed", "not assessed: the {name} check stopped with {error}",
+            name=check.name, error=f"{type(exc).__name__}: {str(exc)[:200]}")
     return judge(report)
 
 
