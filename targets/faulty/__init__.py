@@ -9,12 +9,34 @@ the catalogue costs nothing. Nothing here imports ``harness``.
 
 from __future__ import annotations
 
-from targets.faulty import lab_draws_differ, registration_order_bias
+from targets.faulty import (
+    deposit_trusts_body_id,
+    idempotency_key_ignored,
+    lab_draws_differ,
+    open_operator_endpoint,
+    registration_order_bias,
+    sequential_tokens,
+    sql_string_formatting,
+    stack_traces_in_errors,
+    time_derived_seed,
+    type_confusion_500,
+)
 from targets.faulty.defect import Defect
 
 __all__ = ["DEFECTS", "Defect"]
 
 DEFECTS: dict[str, Defect] = {
     defect.name: defect
-    for defect in (registration_order_bias.DEFECT, lab_draws_differ.DEFECT)
+    for defect in (
+        registration_order_bias.DEFECT,
+        lab_draws_differ.DEFECT,
+        open_operator_endpoint.DEFECT,
+        deposit_trusts_body_id.DEFECT,
+        sql_string_formatting.DEFECT,
+        sequential_tokens.DEFECT,
+        time_derived_seed.DEFECT,
+        idempotency_key_ignored.DEFECT,
+        stack_traces_in_errors.DEFECT,
+        type_confusion_500.DEFECT,
+    )
 }
