@@ -133,8 +133,11 @@ class HttpTarget:
             headers={"Idempotency-Key": idempotency_key},
         )
 
-    def close_deposits(self, round_id: str) -> dict[str, Any]:
-        return _expect(self.operator("POST", f"/v1/rounds/{round_id}/deposits/close"), 200)
+    def close_deposits(self, round_id: str, expected_state: str) -> dict[str, Any]:
+        """Close the window of ``expected_state`` ("drawn" or "promotion"); never a later one."""
+        body = {"expected_state": expected_state}
+        path = f"/v1/rounds/{round_id}/deposits/close"
+        return _expect(self.operator("POST", path, json=body), 200)
 
     def promotions(self, round_id: str) -> list[str]:
         body = _expect(self.request("GET", f"/v1/rounds/{round_id}/promotions"), 200)

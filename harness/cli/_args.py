@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from urllib.parse import urlsplit
 
-__all__ = ["non_negative_int", "positive_int"]
+__all__ = ["http_url", "non_negative_int", "positive_int"]
 
 
 def _whole_number(text: str) -> int:
@@ -26,3 +27,18 @@ def positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{value} is not positive")
     return value
+
+
+def http_url(text: str) -> str:
+    """An http:// or https:// URL of printable ASCII with a host (a system's base URL)."""
+    problem = f"{text[:80]!r} is not an http:// or https:// URL"
+    if not text.isascii() or not text.isprintable() or " " in text:
+        raise argparse.ArgumentTypeError(problem)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number 0-65535)
+    except ValueError:
+        raise argparse.ArgumentTypeError(problem) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(problem)
+    return text

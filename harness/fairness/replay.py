@@ -76,19 +76,26 @@ class Replay:
     applicants: int
     applicants_digest: str
     seed: str
+    primary_slots: int
+    reserve_slots: int
     primary: list[str]
     reserve: list[str]
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        """The draw as published, ``results_digest`` included."""
+        published: dict[str, object] = {
             "algorithm": ALGORITHM,
             "round_id": self.round_id,
             "applicants": self.applicants,
             "applicants_digest": self.applicants_digest,
             "seed": self.seed,
+            "primary_slots": self.primary_slots,
+            "reserve_slots": self.reserve_slots,
             "primary": self.primary,
             "reserve": self.reserve,
         }
+        published["results_digest"] = results_digest(published)
+        return published
 
 
 def word_stream(seed: bytes, round_id: str, applicants_digest: bytes) -> Iterator[int]:
@@ -155,6 +162,8 @@ def replay_draw(
         applicants=size,
         applicants_digest=applicants.digest.hex(),
         seed=seed.hex(),
+        primary_slots=primary_slots,
+        reserve_slots=reserve_slots,
         primary=drawn[:boundary],
         reserve=drawn[boundary:],
     )
@@ -171,8 +180,20 @@ def derive_seed(server_seed: bytes, beacon: bytes) -> bytes:
 
 
 def results_digest(result: dict[str, object]) -> str:
-    """SHA-256 of the RFC 8785 canonical JSON of the six fields that fix a draw's outcome."""
-    fields = ("round_id", "algorithm", "applicants_digest", "seed", "primary", "reserve")
+    """SHA-256 of the RFC 8785 canonical JSON of the eight fields that fix a draw's outcome.
+
+    The slot counts are among them: they fix where the primary list ends and the reserve begins.
+    """
+    fields = (
+        "round_id",
+        "algorithm",
+        "applicants_digest",
+        "seed",
+        "primary_slots",
+        "reserve_slots",
+        "primary",
+        "reserve",
+    )
     canonical = json.dumps(
         {name: result.get(name) for name in fields},
         sort_keys=True,

@@ -2,14 +2,19 @@
 
 A citizen holds the results and the published applicant list; from those alone this module
 re-derives the seed, checks the commitment, replays ACS-DRAW-1 and names the first discrepancy.
+``verify_round`` fetches those documents from a running system itself, with no token.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from harness.errors import TargetError, UsageError
+from harness.fairness.applicants import parse_applicant_lines
 from harness.fairness.replay import (
     ALGORITHM,
     CanonicalList,
@@ -18,10 +23,11 @@ from harness.fairness.replay import (
     results_digest,
     seed_commitment,
 )
+from harness.target import HttpTarget
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
-__all__ = ["Check", "MalformedResult", "Verification", "verify_published"]
+__all__ = ["Check", "MalformedResult", "Verification", "verify_published", "verify_round"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,11 @@ class MalformedResult(ValueError):
 
 
 def verify_published(result: dict[str, object], applicants: CanonicalList) -> Verification:
-    """Verify a ``harness draw --json`` output or an ASTI-1 results object against the list."""
+    """Verify a ``harness draw --json`` output or an ASTI-1 results object against the list.
+
+    The replay takes K and R from the published slot fields, never from the lengths of the
+    lists: a list cut short or a reserve moved into the primary list must show as a difference.
+    """
     checks: list[Check] = []
     seed = _hex_field(result, "seed", 32)
     if "seed_commitment" in result:
@@ -59,18 +69,77 @@ def verify_published(result: dict[str, object], applicants: CanonicalList) -> Ve
     primary = _id_list(result, "primary")
     reserve = _id_list(result, "reserve")
     round_id = _text_field(result, "round_id")
+    primary_slots = _slot_field(result, "primary_slots")
+    reserve_slots = _slot_field(result, "reserve_slots")
     checks.append(_equal("algorithm", result.get("algorithm"), ALGORITHM))
     checks.append(_equal("applicants", result.get("applicants"), len(applicants)))
     checks.append(
         _equal("applicants_digest", result.get("applicants_digest"), applicants.digest.hex())
     )
-    replay = replay_draw(round_id, applicants, len(primary), len(reserve), seed)
+    checks += _size_checks(len(primary), len(reserve), primary_slots, reserve_slots,
+                           len(applicants))
+    replay = replay_draw(round_id, applicants, primary_slots, reserve_slots, seed)
     checks.append(_compare_lists("primary", primary, replay.primary))
     checks.append(_compare_lists("reserve", reserve, replay.reserve))
     if "results_digest" in result:
         expected = results_digest(replay.as_dict())
         checks.append(_equal("results_digest", result.get("results_digest"), expected))
     return Verification(checks)
+
+
+def verify_round(target: HttpTarget, round_id: str) -> Verification:
+    """Fetch a round's published results, the round and its applicant list, and verify them.
+
+    Beyond ``verify_published``: the results belong to the round asked for, their slot fields
+    equal the round's slot counts, and the served list is exactly the bytes of the digest.
+    A target that answers off the contract raises ``TargetError``.
+    """
+    result = target.results(round_id)
+    round_doc = target.get_round(round_id)
+    served = target.applicant_list(round_id)
+    path = f"GET /v1/rounds/{round_id}/applicants"
+    try:
+        applicants = CanonicalList(parse_applicant_lines(served, source=path))
+    except (UsageError, ValueError) as exc:
+        raise TargetError(f"{path}: not a list of applicant ids ({exc})") from None
+    published = verify_published(result, applicants)
+    checks = [_equal("round_id", result.get("round_id"), round_id)]
+    for name in ("primary_slots", "reserve_slots"):
+        checks.append(_agrees_with_round(name, result.get(name), round_doc.get(name)))
+    digest = hashlib.sha256(served).hexdigest()
+    if digest == result.get("applicants_digest"):
+        checks.append(Check("applicant list bytes", True, "the served list hashes to the digest"))
+    else:
+        checks.append(Check("applicant list bytes", False,
+                            f"applicant list bytes: the served list hashes to {digest},"
+                            f" applicants_digest is {result.get('applicants_digest')!r}"))
+    return Verification(checks + published.checks)
+
+
+def _agrees_with_round(name: str, published: object, in_round: Any) -> Check:
+    if type(in_round) is int and published == in_round:
+        return Check(name, True, f"{name} agrees with the round ({in_round})")
+    return Check(name, False, f"{name}: the results say {published!r}, the round says {in_round!r}")
+
+
+def _size_checks(
+    primary: int, reserve: int, primary_slots: int, reserve_slots: int, applicants: int
+) -> list[Check]:
+    """ACS-DRAW-1: ``len(primary) == min(K, N)``, ``len(reserve) == min(K+R, N) - min(K, N)``."""
+    want_primary = min(primary_slots, applicants)
+    want_reserve = min(primary_slots + reserve_slots, applicants) - want_primary
+    slots = f"primary_slots={primary_slots}, reserve_slots={reserve_slots}, {applicants} applicants"
+    checks = []
+    for name, published, wanted in (
+        ("primary size", primary, want_primary),
+        ("reserve size", reserve, want_reserve),
+    ):
+        if published == wanted:
+            checks.append(Check(name, True, f"{name}: {published} ids, as the slots give"))
+        else:
+            checks.append(Check(name, False,
+                                f"{name}: published {published} ids, {slots} give {wanted}"))
+    return checks
 
 
 def _commitment_checks(result: dict[str, object], seed: bytes) -> list[Check]:
@@ -126,6 +195,17 @@ def _parse_hex(name: str, text: str) -> bytes:
     if not _HEX.fullmatch(text):
         raise MalformedResult(f"field {name!r} is not an even number of hex digits")
     return bytes.fromhex(text)
+
+
+def _slot_field(result: dict[str, object], name: str) -> int:
+    if name not in result:
+        raise MalformedResult(
+            f"field {name!r} is missing: a published draw states its slot counts (ACS-DRAW-1)"
+        )
+    value = result[name]
+    if type(value) is not int or value < 0:
+        raise MalformedResult(f"field {name!r} must be a whole number, 0 or more")
+    return value
 
 
 def _id_list(result: dict[str, object], name: str) -> list[str]:

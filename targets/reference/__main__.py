@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import sys
 from collections.abc import Sequence
@@ -75,12 +76,33 @@ def start(token: str | None, database_url: str, host: str, port: int, lab: bool)
         print(f"operator token (shown once): {token}", flush=True)
     try:
         serve(Settings(admin_token=token, database_url=database_url, lab=lab), host, port)
-    except (ValueError, ArgumentError) as exc:  # a bad token or database URL
-        raise StartupError(str(exc)) from None
+    except (ValueError, ArgumentError) as exc:  # a bad token or database URL, another schema
+        raise StartupError(_scrub(str(exc), database_url)) from None
     except OperationalError as exc:  # the database cannot be opened
-        raise StartupError(f"cannot open the database {database_url!r}: {exc.orig}") from None
+        shown = _scrub(database_url, database_url)
+        reason = " ".join(str(exc.orig).split())  # drivers' messages span lines; ours is one
+        raise StartupError(_scrub(f"cannot open the database {shown}: {reason}", database_url)
+                           ) from None
     except SystemExit as exc:  # uvicorn gave up at start-up, after logging why
         raise StartupError(f"the server could not start (uvicorn exit {exc.code})") from None
+
+
+def _scrub(text: str, database_url: str) -> str:
+    """``text`` without the database password: messages reach terminals and logs."""
+    try:
+        url = make_url(database_url)
+        passwords = {url.password} if url.password else set()
+        shown = url.render_as_string(hide_password=True)
+    except ArgumentError:  # unparsable: mask whatever sits between "user:" and "@"
+        passwords = set()
+        shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", database_url)
+    raw = re.search(r"://[^:/@]*:([^@/]*)@", database_url)
+    if raw and raw.group(1):
+        passwords.add(raw.group(1))
+    text = text.replace(database_url, shown)
+    for password in sorted(passwords, key=len, reverse=True):
+        text = text.replace(str(password), "***")
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -135,7 +135,8 @@ async def deposit(request: Request, rid: str) -> JSONResponse:
 
 @router.post(_R + "/deposits/close")
 async def close_deposits(request: Request, rid: str) -> JSONResponse:
-    return JSONResponse(await _call(request, deposits.close_deposits, _token(request), rid))
+    raw = await request.body()
+    return JSONResponse(await _call(request, deposits.close_deposits, _token(request), rid, raw))
 
 
 @router.get(_R + "/promotions")

@@ -40,3 +40,10 @@ class Settings:
             raise ValueError("an operator token is required")
         if len(self.admin_token) > 512:
             raise ValueError("the operator token must be at most 512 characters (ASTI-1)")
+        # A bearer token travels in an HTTP header and is read back stripped: a token with other
+        # characters would be accepted here and then never match any request.
+        token = self.admin_token
+        if not (token.isascii() and token.isprintable()) or token != token.strip():
+            raise ValueError(
+                "the operator token must be printable ASCII without leading or trailing spaces"
+            )

@@ -20,15 +20,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, create_engine, event, select
+from sqlalchemy import Connection, Engine, Row, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from targets.reference import schema
 
-__all__ = ["Database", "utc_now"]
+__all__ = ["SCHEMA_VERSION", "Database", "SchemaMismatch", "check_schema_version", "utc_now"]
 
 _BUSY_TIMEOUT_MS = 30_000
+# The layout of the tables. 1: before it was recorded. 2: results carry their slot counts and
+# deposits are unique per national id across rounds. There is no migration: data is lab-only.
+SCHEMA_VERSION = "2"
+_VERSION_KEY = "schema_version"
 
 
 def utc_now() -> str:
@@ -54,9 +58,15 @@ class Database:
             raise ValueError(f"unsupported database {shown!r}: use sqlite:/// or postgresql+psycopg://")
 
     def create_schema(self) -> None:
-        """Create missing tables and (re)install the append-only triggers; safe to repeat."""
+        """Create missing tables and (re)install the append-only triggers; safe to repeat.
+
+        A database made with another schema version is refused before anything is written.
+        """
         with self.engine.begin() as conn:
+            new = check_schema_version(conn)
             schema.metadata.create_all(conn)
+            if new:
+                conn.execute(schema.meta.insert().values(key=_VERSION_KEY, value=SCHEMA_VERSION))
             for statement in schema.trigger_ddl(self.dialect):
                 conn.exec_driver_sql(statement)
 
@@ -104,6 +114,28 @@ class Database:
             with self.read() as conn:
                 found = conn.execute(query).scalar_one()
         return bytes.fromhex(found)
+
+
+class SchemaMismatch(ValueError):
+    """The database holds another schema version than this code's (start-up refuses it)."""
+
+
+def check_schema_version(conn: Connection) -> bool:
+    """True for a new database (no tables yet); raise ``SchemaMismatch`` for one whose recorded
+    schema version is not ``SCHEMA_VERSION`` (or that predates recording one)."""
+    tables = inspect(conn)
+    if not tables.has_table(schema.rounds.name):
+        return True
+    found = None
+    if tables.has_table(schema.meta.name):
+        meta = schema.meta
+        found = conn.execute(select(meta.c.value).where(meta.c.key == _VERSION_KEY)).scalar()
+    if found != SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"the database has schema version {found or '1 (unrecorded)'}, this reference needs"
+            f" {SCHEMA_VERSION}; there is no migration (lab data only): use a new database"
+        )
+    return False
 
 
 def _sqlite_engine(url: str, pool_size: int) -> Engine:

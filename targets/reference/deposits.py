@@ -4,7 +4,9 @@ A deposit decides state, entitlement and amount inside one transaction that hold
 lock (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), the same lock ``deposits/close``
 takes; so a deposit is either in the ledger before the close forfeits its payer or is refused
 with ``window_closed``/``not_entitled`` after it, never both. The unique constraints on
-(round, applicant) and (round, applicant, key) are the last line: never two deposits per person.
+(round, applicant), (round, applicant, key) and the person's national key are the last line:
+never two deposits per applicant, nor per person across rounds (two rounds each hold only their
+own lock, so only the database can settle a person paying in both at once).
 """
 
 from __future__ import annotations
@@ -85,9 +87,13 @@ def _decide(
             raise conflict("window_closed", "the deposit window of this round is not open")
         if f.deposit is not None:
             raise conflict("already_deposited", "you have already paid the deposit")
-        if not standing(f).can_deposit:
+        s = standing(f)
+        if not s.entitled:
             raise forbidden("your status in this round does not allow a deposit now",
                             code="not_entitled")
+        if s.paid_elsewhere:
+            raise forbidden("this national id already holds a deposit in another round",
+                            code="previous_winner")
         if amount != row.deposit_amount:
             raise bad_request(f"the deposit is exactly {row.deposit_amount}", code="wrong_amount")
         values = {
@@ -106,12 +112,22 @@ def _decide(
     return 201, deposit_view(values)
 
 
-def close_deposits(svc: Service, token: str | None, round_id: str) -> dict[str, Any]:
+def close_deposits(svc: Service, token: str | None, round_id: str, raw: bytes) -> dict[str, Any]:
     """drawn -> promotion (forfeit unpaid primaries, promote as many reserves in rank order);
-    promotion -> final (forfeit unpaid promoted, promote no one)."""
+    promotion -> final (forfeit unpaid promoted, promote no one).
+
+    The body names the state to close, so a retried or doubled request cannot close twice. Order:
+    401, 403, 404, 422 (``expected_state`` missing or unknown), 409 (it is not the round's state).
+    """
     svc.require_operator(token)
     with svc.db.write() as conn:
         row = svc.locked_round(conn, round_id)
+        expected = parse_object(raw).get("expected_state")
+        if expected not in _OPEN_STATES:
+            raise bad_request('expected_state must be "drawn" or "promotion"')
+        if row.state != expected:
+            raise conflict("wrong_state",
+                           f"the round is {row.state!r}, not {expected!r}: nothing was closed")
         if row.state == "drawn":
             forfeited = _unpaid(conn, round_id, promoted_only=False)
             promoted = _promote(conn, round_id, len(forfeited))
@@ -119,12 +135,10 @@ def close_deposits(svc: Service, token: str | None, round_id: str) -> dict[str, 
             audit.append(conn, round_id, "promotion",
                          {"forfeited": forfeited, "promoted": promoted})
             return {"state": "promotion", "promoted": promoted}
-        if row.state == "promotion":
-            forfeited = _unpaid(conn, round_id, promoted_only=True)
-            move_state(conn, round_id, "promotion", "final")
-            audit.append(conn, round_id, "final", {"forfeited": forfeited})
-            return {"state": "final", "promoted": []}
-    raise conflict("wrong_state", f"the round is {row.state!r}; deposits cannot be closed now")
+        forfeited = _unpaid(conn, round_id, promoted_only=True)
+        move_state(conn, round_id, "promotion", "final")
+        audit.append(conn, round_id, "final", {"forfeited": forfeited})
+        return {"state": "final", "promoted": []}
 
 
 def _unpaid(conn: Connection, round_id: str, *, promoted_only: bool) -> list[str]:

@@ -44,8 +44,17 @@ class DrawResult:
     applicants: int
     applicants_digest: str
     seed: str
+    primary_slots: int
+    reserve_slots: int
     primary: list[str]
     reserve: list[str]
+
+    @property
+    def results_digest(self) -> str:
+        return results_digest(
+            self.round_id, self.applicants_digest, self.seed, self.primary_slots,
+            self.reserve_slots, self.primary, self.reserve,
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -54,8 +63,11 @@ class DrawResult:
             "applicants": self.applicants,
             "applicants_digest": self.applicants_digest,
             "seed": self.seed,
+            "primary_slots": self.primary_slots,
+            "reserve_slots": self.reserve_slots,
             "primary": list(self.primary),
             "reserve": list(self.reserve),
+            "results_digest": self.results_digest,
         }
 
 
@@ -109,6 +121,8 @@ class EligibleList:
             applicants=n,
             applicants_digest=self.digest.hex(),
             seed=seed.hex(),
+            primary_slots=primary_slots,
+            reserve_slots=reserve_slots,
             primary=chosen[:cut],
             reserve=chosen[cut:],
         )
@@ -191,15 +205,23 @@ def results_digest(
     round_id: str,
     applicants_digest: str,
     seed: str,
+    primary_slots: int,
+    reserve_slots: int,
     primary: Sequence[str],
     reserve: Sequence[str],
 ) -> str:
-    """SHA-256 of the canonical JSON (RFC 8785 for strings and integers) of the result."""
+    """SHA-256 of the canonical JSON (RFC 8785 for strings and integers) of the result.
+
+    The slot counts are hashed too: without them, moving the boundary between the primary and
+    reserve lists of a correctly drawn prefix would give another result that replays as well.
+    """
     body = {
         "round_id": round_id,
         "algorithm": ALGORITHM,
         "applicants_digest": applicants_digest,
         "seed": seed,
+        "primary_slots": primary_slots,
+        "reserve_slots": reserve_slots,
         "primary": list(primary),
         "reserve": list(reserve),
     }

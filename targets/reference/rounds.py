@@ -21,7 +21,6 @@ from targets.reference.draw import (
     ALGORITHM,
     EligibleList,
     derive_seed,
-    results_digest,
     seed_commitment,
 )
 from targets.reference.errors import bad_request, conflict
@@ -166,12 +165,12 @@ def draw(svc: Service, token: str | None, round_id: str, raw: bytes) -> dict[str
             "server_seed": server_seed.hex(),
             "beacon": beacon.hex(),
             "seed": outcome.seed,
+            "primary_slots": outcome.primary_slots,
+            "reserve_slots": outcome.reserve_slots,
             "primary": outcome.primary,
             "reserve": outcome.reserve,
             "published_at": utc_now(),
-            "results_digest": results_digest(
-                round_id, outcome.applicants_digest, outcome.seed, outcome.primary, outcome.reserve
-            ),
+            "results_digest": outcome.results_digest,
         }
         conn.execute(schema.results.insert().values(
             round_id=round_id, body=json.dumps(published), published_at=published["published_at"]

@@ -2,8 +2,9 @@
 
 Python checks give the contract's error codes; these constraints make the invariants hold even if
 two requests race past those checks: one registration per person per round, one deposit per
-applicant per round, idempotency keys unique per applicant, and an append-only record (results,
-promotions, deposits and the audit chain reject UPDATE and DELETE on SQLite and PostgreSQL alike).
+applicant per round and one per person across rounds, idempotency keys unique per applicant,
+and an append-only record (results, promotions, deposits and the audit chain reject UPDATE and
+DELETE on SQLite and PostgreSQL alike).
 """
 
 from __future__ import annotations
@@ -121,8 +122,9 @@ deposits = Table(
     ForeignKeyConstraint(
         ["round_id", "applicant_id"], ["applicants.round_id", "applicants.applicant_id"]
     ),
-    # Previous-winner checks look deposits up by person across rounds.
-    Index("ix_deposits_national_key", "national_key"),
+    # Never two deposits for one person, whatever the round: two rounds may be open at once.
+    # Its index also serves the previous-winner lookups across rounds.
+    UniqueConstraint("national_key", name="uq_one_deposit_per_person"),
 )
 
 audit = Table(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, select
+from sqlalchemy import Connection, Row, and_, exists, select
 
 from targets.reference import schema
 from targets.reference.service import Service
@@ -33,34 +33,56 @@ class Facts:
     rank: int | None
     promoted: bool
     deposit: dict[str, Any] | None
+    # This person (national id) holds a deposit in another round: they cannot pay here.
+    paid_elsewhere: bool = False
 
 
 @dataclass(frozen=True)
 class Standing:
+    """``entitled`` is the /me table's "may pay" cell alone; ``can_deposit`` also needs the
+    person not to hold a deposit in another round (ASTI-1: 403 ``previous_winner``)."""
+
     status: str
     reserve_rank: int | None
-    can_deposit: bool
+    entitled: bool
+    paid_elsewhere: bool = False
+
+    @property
+    def can_deposit(self) -> bool:
+        return self.entitled and not self.paid_elsewhere
 
 
 def facts(conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
-    """One query: the applicant's draw outcome, promotion and deposit (if any)."""
+    """One query: the applicant's draw outcome, promotion, deposit (if any), and whether the
+    same person holds a deposit in another round."""
     rid = round_row.round_id
     a, p, d = schema.applicants, schema.promotions, schema.deposits
+    other = schema.deposits.alias("other_round")
+    elsewhere = exists().where(other.c.national_key == a.c.national_key,
+                               other.c.round_id != a.c.round_id)
     joined = a.outerjoin(
         p, and_(p.c.round_id == a.c.round_id, p.c.applicant_id == a.c.applicant_id)
     ).outerjoin(d, and_(d.c.round_id == a.c.round_id, d.c.applicant_id == a.c.applicant_id))
     row = conn.execute(
-        select(a.c.role, a.c.rank, p.c.reserve_rank.label("promoted_rank"), *_DEPOSIT_COLUMNS)
+        select(a.c.role, a.c.rank, p.c.reserve_rank.label("promoted_rank"), *_DEPOSIT_COLUMNS,
+               elsewhere.label("paid_elsewhere"))
         .select_from(joined)
         .where(a.c.round_id == rid, a.c.applicant_id == applicant_id)
     ).one()
     deposit = None
     if row.deposit_id is not None:
         deposit = {c.name: getattr(row, c.name) for c in _DEPOSIT_COLUMNS}
-    return Facts(round_row.state, row.role, row.rank, row.promoted_rank is not None, deposit)
+    return Facts(round_row.state, row.role, row.rank, row.promoted_rank is not None, deposit,
+                 bool(row.paid_elsewhere))
 
 
 def standing(f: Facts) -> Standing:
+    cell = _table_cell(f)
+    return Standing(cell.status, cell.reserve_rank, cell.entitled, f.paid_elsewhere)
+
+
+def _table_cell(f: Facts) -> Standing:
+    """The /me table of ASTI-1 section 4."""
     paid = f.deposit is not None
     if f.state in _BEFORE_DRAW:
         return Standing("registered", None, False)
@@ -80,6 +102,11 @@ def standing(f: Facts) -> Standing:
 def _message(s: Standing, amount: int, paid: bool) -> str:
     if s.status == "registered":
         return "You are registered for this round. The draw has not taken place yet."
+    if s.entitled and s.paid_elsewhere:
+        drawn = ("You were drawn as a primary winner" if s.status == "primary" else
+                 f"You were promoted from the reserve list (reserve rank {s.reserve_rank})")
+        return (f"{drawn}, but your national id already holds a deposit in another round: you "
+                "cannot pay in this one, and this selection lapses when the window closes.")
     if s.status == "primary":
         if paid:
             return "You are a primary winner and your deposit has been received."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -36,8 +37,11 @@ def test_json_output_has_the_documented_fields(capsys, applicants) -> None:
         "applicants": 10,
         "applicants_digest": "b74d34be5bb244f0a71def754e1be1843c5f2c202b0796db928093bb5a9209b1",
         "seed": SEED,
+        "primary_slots": 3,
+        "reserve_slots": 2,
         "primary": ["A007", "A003", "A002"],
         "reserve": ["A008", "A001"],
+        "results_digest": "ad54a22c015000cc99b50d49097ff45c6fea8a93da40323891c95f25c93e1363",
     }
 
 
@@ -170,3 +174,86 @@ def test_verify_refuses_draw_options(capsys, tmp_path, applicants) -> None:
         == 2
     )
     assert "--verify takes only --applicants" in capsys.readouterr().err
+
+
+def verify_file(tmp_path, applicants, result: dict) -> int:
+    result_file = tmp_path / "result.json"
+    result_file.write_text(json.dumps(result))
+    return main(["draw", "--verify", str(result_file), "--applicants", str(applicants)])
+
+
+def last_line(capsys) -> str:
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def test_verify_refuses_a_reserve_moved_into_primary(capsys, applicants, tmp_path) -> None:
+    result = draw_json(capsys, applicants)
+    result["primary"].append(result["reserve"].pop(0))
+    assert verify_file(tmp_path, applicants, result) == 1
+    assert last_line(capsys) == (
+        "the published draw does not replay: primary size: published 4 ids,"
+        " primary_slots=3, reserve_slots=2, 10 applicants give 3"
+    )
+
+
+def test_verify_refuses_a_consistent_slot_shift_by_its_digest(capsys, applicants, tmp_path) -> None:
+    result = draw_json(capsys, applicants)
+    result["primary"].append(result["reserve"].pop(0))
+    result["primary_slots"], result["reserve_slots"] = 4, 1
+    assert verify_file(tmp_path, applicants, result) == 1
+    assert last_line(capsys).startswith(
+        "the published draw does not replay: results_digest: published 'ad54a22c"
+    )
+
+
+def test_verify_refuses_truncated_lists(capsys, applicants, tmp_path) -> None:
+    result = draw_json(capsys, applicants)
+    result["reserve"] = result["reserve"][:1]
+    assert verify_file(tmp_path, applicants, result) == 1
+    assert "reserve size: published 1 ids" in last_line(capsys)
+
+
+@pytest.mark.parametrize("field", ["primary_slots", "reserve_slots"])
+def test_verify_without_slot_fields_is_a_usage_error(capsys, applicants, tmp_path, field) -> None:
+    result = draw_json(capsys, applicants)
+    del result[field]
+    assert verify_file(tmp_path, applicants, result) == 2
+    err = capsys.readouterr().err
+    assert f"field '{field}' is missing" in err and err.count("\n") == 1
+
+
+def unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--verify"], "--verify needs RESULT.json"),
+        (["--verify", "--target", "http://127.0.0.1:9"], "--verify needs RESULT.json"),
+        (["--verify", "--target", "http://h\u00f6st/", "--round", "R"], "is not an http://"),
+        (["--verify", "--target", "ftp://host/", "--round", "R"], "is not an http://"),
+        (["--verify", "--target", "http://host:99999/", "--round", "R"], "is not an http://"),
+        (["--verify", "--target", "http://host/", "--round", "R\u00e9"], "not a valid round id"),
+        (["--target", "http://host/", "--round", "R"], "--target goes with --verify"),
+        (["--verify", "r.json", "--target", "http://host/"], "without RESULT.json"),
+        (["--verify", "r.json"], "needs --applicants FILE"),
+        (
+            ["--verify", "--target", "http://host/", "--round", "R", "--applicants", "a.txt"],
+            "drop --applicants",
+        ),
+    ],
+)
+def test_live_verify_usage_errors_are_one_line_and_exit_2(capsys, argv, message) -> None:
+    assert main(["draw", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_live_verify_of_a_silent_target_exits_3(capsys) -> None:
+    url = f"http://127.0.0.1:{unused_port()}"
+    assert main(["draw", "--verify", "--target", url, "--round", "R-1"]) == 3
+    err = capsys.readouterr().err
+    assert "no answer from the target" in err and err.count("\n") == 1

@@ -45,9 +45,13 @@ LAB_OPERATIONS = {op for op in EXPECTED_OPERATIONS if op[1].startswith("/v1/lab/
 
 OPERATOR_AUTH = {401: {"unauthorized"}, 403: {"forbidden"}}
 TOO_LARGE = {413: {"payload_too_large"}}
+# Any request may meet load shedding (503, with Retry-After) or a slow-client timeout (408).
+ANY_OPERATION = {408: {"request_timeout"}, 503: {"unavailable"}}
+NOT_DECISIONS = {408, 413, 503}
 
 # (method, path) -> {status: error codes}, from the decision lists of the contract, plus 413 on
-# operations that take a body and 404 on the lab endpoints (lab mode off).
+# operations that take a body and 404 on the lab endpoints (lab mode off); 408 and 503 are
+# added to every operation below.
 EXPECTED_ERRORS: dict[tuple[str, str], dict[int, set[str]]] = {
     ("get", "/healthz"): {},
     ("post", "/v1/rounds"): {
@@ -93,7 +97,7 @@ EXPECTED_ERRORS: dict[tuple[str, str], dict[int, set[str]]] = {
     },
     ("post", "/v1/rounds/{rid}/deposits"): {
         401: {"unauthorized"},
-        403: {"forbidden", "not_entitled"},
+        403: {"forbidden", "not_entitled", "previous_winner"},
         400: {"idempotency_key_required"},
         422: {"invalid_request", "idempotency_mismatch", "wrong_amount"},
         409: {"request_in_progress", "window_closed", "already_deposited"},
@@ -102,6 +106,7 @@ EXPECTED_ERRORS: dict[tuple[str, str], dict[int, set[str]]] = {
     ("post", "/v1/rounds/{rid}/deposits/close"): {
         **OPERATOR_AUTH,
         404: {"not_found"},
+        422: {"invalid_request"},
         409: {"wrong_state"},
         **TOO_LARGE,
     },
@@ -129,6 +134,9 @@ EXPECTED_ERRORS: dict[tuple[str, str], dict[int, set[str]]] = {
         **TOO_LARGE,
     },
 }
+
+for _errors in EXPECTED_ERRORS.values():
+    _errors.update(ANY_OPERATION)
 
 # The success statuses of the table ("replay: 200 original" adds 200 to deposits).
 CREATED = {("post", "/v1/rounds"), ("post", "/v1/rounds/{rid}/registrations")}

@@ -13,6 +13,7 @@ from _openapi_kit import (
     EXPECTED_SUCCESS,
     LAB_OPERATIONS,
     NO_STORE_OPERATIONS,
+    NOT_DECISIONS,
     OPERATOR,
     SUCCESS_MEDIA_TYPES,
     error_enum,
@@ -130,7 +131,7 @@ def test_decision_order_matches_the_responses(spec: dict[str, Any]) -> None:
             if error is not None:
                 assert error in error_enum(spec, responses[status]), (op, status, error)
                 listed.setdefault(status, set()).add(error)
-        expected = {s: c for s, c in EXPECTED_ERRORS[op].items() if s != 413}
+        expected = {s: c for s, c in EXPECTED_ERRORS[op].items() if s not in NOT_DECISIONS}
         assert listed == expected, op
 
 
@@ -157,8 +158,16 @@ def test_decision_orders_follow_the_contract(spec: dict[str, Any]) -> None:
         (409, "window_closed"),
         (409, "already_deposited"),
         (403, "not_entitled"),
+        (403, "previous_winner"),
         (422, "wrong_amount"),
         (201, None),
+    ]
+    assert order("/v1/rounds/{rid}/deposits/close", "post") == [
+        (401, "unauthorized"),
+        (403, "forbidden"),
+        (404, "not_found"),
+        (422, "invalid_request"),
+        (409, "wrong_state"),
     ]
     assert order("/v1/rounds/{rid}/draw", "post") == [
         (401, "unauthorized"),
@@ -213,3 +222,19 @@ def test_lab_operations_document_404_when_lab_mode_is_off(spec: dict[str, Any]) 
         response = resolve(spec, operation["responses"]["404"])
         assert "lab mode" in response["description"].lower()
         assert error_enum(spec, response) == {"not_found"}
+
+
+def test_every_operation_may_shed_load_and_time_out(spec: dict[str, Any]) -> None:
+    """503 unavailable carries a required Retry-After; 408 request_timeout; both everywhere."""
+    for op, operation, _ in operations(spec):
+        responses = responses_of(spec, operation)
+        assert error_enum(spec, responses[503]) == {"unavailable"}, op
+        assert error_enum(spec, responses[408]) == {"request_timeout"}, op
+        retry = resolve(spec, responses[503]["headers"]["Retry-After"])
+        assert retry["required"] is True, op
+        assert "Retry-After" not in responses[408].get("headers", {}), op
+    pattern = re.compile(retry["schema"]["pattern"])
+    for value in ("1", "120", " 5 ", "Wed, 21 Oct 2026 07:28:00 GMT"):
+        assert pattern.search(value), value
+    for value in ("", "soon", "-1", "1.5", "Wed, 21 Oct 2026 07:28:00"):
+        assert not pattern.search(value), value

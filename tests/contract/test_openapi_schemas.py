@@ -81,6 +81,12 @@ REQUEST_CASES = [
     ("DepositRequest", {"amount": 10**15 + 1}, False),
     ("DepositRequest", {"amount": 1.5}, False),
     ("DepositRequest", {}, False),
+    ("DepositsCloseRequest", {"expected_state": "drawn"}, True),
+    ("DepositsCloseRequest", {"expected_state": "promotion"}, True),
+    ("DepositsCloseRequest", {"expected_state": "final"}, False),
+    ("DepositsCloseRequest", {"expected_state": "Drawn"}, False),
+    ("DepositsCloseRequest", {"expected_state": None}, False),
+    ("DepositsCloseRequest", {}, False),
     ("LabDrawsRequest", {"seeds": ["00" * 32]}, True),
     ("LabDrawsRequest", {"seeds": ["AB" * 32] * 1000}, True),
     ("LabDrawsRequest", {"seeds": ["ab" * 32] * 1001}, False),
@@ -111,6 +117,7 @@ def test_operations_reference_the_request_schemas(spec: dict[str, Any]) -> None:
         ("post", "/v1/rounds/{rid}/commit"): "CommitRequest",
         ("post", "/v1/rounds/{rid}/draw"): "DrawRequest",
         ("post", "/v1/rounds/{rid}/deposits"): "DepositRequest",
+        ("post", "/v1/rounds/{rid}/deposits/close"): "DepositsCloseRequest",
         ("post", "/v1/lab/rounds/{rid}/draws"): "LabDrawsRequest",
         ("post", "/v1/lab/rounds/{rid}/random"): "LabRandomRequest",
         ("post", "/v1/lab/server-seeds"): "LabServerSeedsRequest",
@@ -142,10 +149,13 @@ RESULTS = {
     "server_seed": "11" * 32,
     "beacon": "",
     "seed": SEED,
+    "primary_slots": 3,
+    "reserve_slots": 2,
     "primary": ["A007", "A003", "A002"],
     "reserve": ["A008", "A001"],
     "published_at": "2026-03-01T12:00:00Z",
-    "results_digest": "77cb5121fca3da3b094ae3dd351c08f639ee0078d268b49b4418fcb5049638bd",
+    # The contract's vector (docs/contract.md section 8): the digest covers the slot counts.
+    "results_digest": "ad54a22c015000cc99b50d49097ff45c6fea8a93da40323891c95f25c93e1363",
 }
 DEPOSIT = {
     "deposit_id": "d-1",
@@ -169,11 +179,13 @@ def _canonical(value: Any) -> bytes:
 
 def test_results_schema(spec: dict[str, Any]) -> None:
     assert valid(spec, "Results", RESULTS)
-    digest_input = {
-        k: RESULTS[k]
-        for k in ("round_id", "algorithm", "applicants_digest", "seed", "primary", "reserve")
-    }
+    fields = ("round_id", "algorithm", "applicants_digest", "seed", "primary_slots",
+              "reserve_slots", "primary", "reserve")
+    digest_input = {k: RESULTS[k] for k in fields}
     assert hashlib.sha256(_canonical(digest_input)).hexdigest() == RESULTS["results_digest"]
+    assert not valid(spec, "Results", {**RESULTS, "primary_slots": -1})
+    assert not valid(spec, "Results", {**RESULTS, "reserve_slots": 10_000_001})
+    assert not valid(spec, "Results", {**RESULTS, "primary_slots": True})
     assert valid(spec, "Results", {**RESULTS, "beacon": "beef"})
     assert not valid(spec, "Results", {**RESULTS, "beacon": "BEEF"})
     assert not valid(spec, "Results", {**RESULTS, "beacon": None})

@@ -33,6 +33,7 @@ class Recorder:
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self.seen: list[tuple[str, str, int, list[str]]] = []
+        self.errors: set[tuple[str, str, int, str]] = set()
 
     def __call__(self, response: httpx.Response) -> None:
         response.read()
@@ -45,6 +46,9 @@ class Recorder:
             response.content,
         )
         self.seen.append((request.method, request.url.path, response.status_code, problems))
+        if response.status_code >= 400 and not problems:
+            code = response.json()["error"]
+            self.errors.add((request.method, request.url.path, response.status_code, code))
 
 
 @pytest.fixture(params=[False, True], ids=["lab off", "lab on"])
@@ -66,10 +70,20 @@ def play_a_round(target: HttpTarget) -> None:
     target.request("POST", "/v1/rounds", token=ADMIN, content=b"{not json")
     target.get_round("C-1")
     target.request("GET", "/v1/rounds/none")
-    tokens = {}
+    tokens, person_of = {}, {}
     for n in range(1, 13):
         made = target.register("C-1", national_id(n), f"Person {n}", "North")
         tokens[made["applicant_id"]] = made["token"]
+        person_of[made["applicant_id"]] = n
+    # C-3: the same twelve people, everyone a primary, open at the same time as C-1
+    target.create_round("C-3", 12, 0, 500)
+    elsewhere = {
+        n: target.register("C-3", national_id(n), f"Person {n}", "North")["token"]
+        for n in range(1, 13)
+    }
+    target.close_registration("C-3")
+    target.commit("C-3")
+    target.draw("C-3", None)
     registrations = "/v1/rounds/C-1/registrations"
     target.request(
         "POST", registrations, json={"national_id": "0000000000", "name": "a", "region": "b"}
@@ -96,6 +110,7 @@ def play_a_round(target: HttpTarget) -> None:
     target.request("POST", "/v1/lab/server-seeds", json={"count": 2})
     target.commit("C-1", beacon_source="pulse 1")
     results = target.draw("C-1", "beef")
+    assert (results["primary_slots"], results["reserve_slots"]) == (4, 3)
     target.results("C-1")
     first, reserve = results["primary"][0], results["reserve"][0]
     for token in tokens.values():
@@ -109,13 +124,20 @@ def play_a_round(target: HttpTarget) -> None:
     target.deposit("C-1", tokens[reserve], 500, "k1")
     target.deposit("C-1", tokens[results["primary"][1]], 499, "k1")
     target.request("POST", "/v1/rounds/C-1/deposits", token=tokens[first], json={"amount": 500})
+    target.me("C-3", elsewhere[person_of[first]])  # can_deposit false: paid in C-1
+    target.deposit("C-3", elsewhere[person_of[first]], 500, "k1")  # 403 previous_winner
     target.ledger("C-1")
     target.request("GET", "/v1/rounds/C-1/deposits", token=tokens[first])
-    target.close_deposits("C-1")
+    closing = "/v1/rounds/C-1/deposits/close"
+    target.request("POST", closing, token=ADMIN)  # no body: 422
+    target.request("POST", closing, token=ADMIN, json={"expected_state": "final"})  # 422
+    target.request("POST", closing, token=ADMIN, json={"expected_state": "promotion"})  # 409
+    target.close_deposits("C-1", "drawn")
+    target.request("POST", closing, token=ADMIN, json={"expected_state": "drawn"})  # retry: 409
     target.promotions("C-1")
     target.deposit("C-1", tokens[reserve], 500, "k1")
-    target.close_deposits("C-1")
-    target.request("POST", "/v1/rounds/C-1/deposits/close", token=ADMIN)  # final: 409
+    target.close_deposits("C-1", "promotion")
+    target.request("POST", closing, token=ADMIN, json={"expected_state": "promotion"})  # 409
     target.audit("C-1")
     target.request("GET", "/v1/rounds/C-1/audit", token=tokens[first])
 
@@ -130,3 +152,8 @@ def test_every_response_of_a_full_round_conforms(recorded) -> None:
     assert len(recorder.seen) > 50
     bad = [(m, p, s, problems) for m, p, s, problems in recorder.seen if problems]
     assert bad == []
+    assert {
+        ("POST", "/v1/rounds/C-3/deposits", 403, "previous_winner"),
+        ("POST", "/v1/rounds/C-1/deposits/close", 422, "invalid_request"),
+        ("POST", "/v1/rounds/C-1/deposits/close", 409, "wrong_state"),
+    } <= recorder.errors

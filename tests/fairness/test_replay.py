@@ -66,10 +66,34 @@ def test_seed_commitment_and_derivation_vectors(module) -> None:
     )
 
 
+PUBLISHED_RESULTS_DIGEST = "ad54a22c015000cc99b50d49097ff45c6fea8a93da40323891c95f25c93e1363"
+
+
+def test_both_implementations_reproduce_the_published_results_digest() -> None:
+    """The contract's vector: ids A000..A009, K=3, R=2, seed 00..1f, round R-1."""
+    ids = [f"A{i:03d}" for i in range(10)]
+    ours = replay.replay_draw("R-1", ids, 3, 2, bytes(range(32))).as_dict()
+    theirs = reference.draw("R-1", ids, 3, 2, bytes(range(32)))
+    assert ours["results_digest"] == theirs.results_digest == PUBLISHED_RESULTS_DIGEST
+    assert replay.results_digest(ours) == PUBLISHED_RESULTS_DIGEST
+    assert (ours["primary_slots"], ours["reserve_slots"]) == (3, 2)
+
+
+def test_the_results_digest_covers_the_slot_counts() -> None:
+    """K=4, R=1 draws the same five ids in the same order; only the split (and digest) differ."""
+    ids = [f"A{i:03d}" for i in range(10)]
+    shifted = replay.replay_draw("R-1", ids, 4, 1, bytes(range(32))).as_dict()
+    assert shifted["primary"] + shifted["reserve"] == ["A007", "A003", "A002", "A008", "A001"]
+    assert shifted["results_digest"] != PUBLISHED_RESULTS_DIGEST
+    relabelled = {**shifted, "primary_slots": 3, "reserve_slots": 2}
+    assert replay.results_digest(relabelled) != PUBLISHED_RESULTS_DIGEST
+
+
 def test_results_digest_is_the_same_in_both_implementations() -> None:
     result = replay.replay_draw("R-1", ["b", "a"], 1, 1, bytes(32)).as_dict()
     assert replay.results_digest(result) == reference.results_digest(
-        "R-1", result["applicants_digest"], result["seed"], result["primary"], result["reserve"]
+        "R-1", result["applicants_digest"], result["seed"], 1, 1, result["primary"],
+        result["reserve"],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.errors import TargetError
 from harness.fairness.replay import (
     CanonicalList,
     derive_seed,
@@ -11,7 +12,7 @@ from harness.fairness.replay import (
     results_digest,
     seed_commitment,
 )
-from harness.fairness.verify import MalformedResult, verify_published
+from harness.fairness.verify import MalformedResult, verify_published, verify_round
 
 IDS = [f"P{i:04d}" for i in range(200)]
 
@@ -88,3 +89,122 @@ def test_malformed_documents_are_reported_not_crashed_on(field, value) -> None:
     result[field] = value
     with pytest.raises(MalformedResult):
         verify_published(result, CanonicalList(IDS))
+
+
+def test_a_reserve_moved_into_primary_with_unchanged_slots_is_a_size_difference() -> None:
+    result = published_results()
+    result["primary"].append(result["reserve"].pop(0))
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert failures[0].name == "primary size"
+    assert failures[0].detail == (
+        "primary size: published 11 ids, primary_slots=10, reserve_slots=5, 200 applicants give 10"
+    )
+    assert "reserve size" in {f.name for f in failures}
+
+
+def test_a_consistently_shifted_result_fails_on_its_published_digest() -> None:
+    """Slots and lists moved together still replay as a prefix; the cited digest does not."""
+    result = published_results()
+    result["primary"].append(result["reserve"].pop(0))
+    result["primary_slots"], result["reserve_slots"] = 11, 4
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert [f.name for f in failures] == ["results_digest"]
+
+
+@pytest.mark.parametrize(
+    ("field", "name"), [("reserve", "reserve size"), ("primary", "primary size")]
+)
+def test_truncated_lists_are_caught_by_their_size(field, name) -> None:
+    result = published_results()
+    result[field].pop()
+    failures = verify_published(result, CanonicalList(IDS)).failures
+    assert failures[0].name == name
+
+
+def test_the_replay_uses_the_slot_fields_not_the_list_lengths() -> None:
+    result = published_results()
+    del result["reserve"][2:]
+    checks = {c.name: c for c in verify_published(result, CanonicalList(IDS)).checks}
+    assert not checks["reserve size"].ok
+    assert checks["reserve"].detail == "reserve: published 2 ids, replay gives 5"
+
+
+def test_sizes_follow_min_k_n_when_applicants_are_few() -> None:
+    ids = IDS[:12]
+    seed = bytes(32)
+    result = replay_draw("R-8", ids, 10, 5, seed).as_dict()
+    assert (len(result["primary"]), len(result["reserve"])) == (10, 2)
+    assert verify_published(result, CanonicalList(ids)).ok
+    result["reserve"].pop()
+    assert verify_published(result, CanonicalList(ids)).failures[0].name == "reserve size"
+
+
+@pytest.mark.parametrize("field", ["primary_slots", "reserve_slots"])
+def test_a_result_without_slot_fields_is_malformed(field) -> None:
+    result = published_results()
+    del result[field]
+    with pytest.raises(MalformedResult, match=f"field '{field}' is missing"):
+        verify_published(result, CanonicalList(IDS))
+
+
+@pytest.mark.parametrize("value", [True, -1, "10", 10.0, None])
+def test_slot_fields_must_be_whole_numbers(value) -> None:
+    result = published_results()
+    result["primary_slots"] = value
+    with pytest.raises(MalformedResult, match="primary_slots"):
+        verify_published(result, CanonicalList(IDS))
+
+
+class PublishedRound:
+    """What a system serves for one round, with the three reads ``verify_round`` makes."""
+
+    def __init__(self, results: dict, listed: bytes, slots: tuple[object, object] = (10, 5)):
+        self._results, self._listed = results, listed
+        self._round = {"round_id": results["round_id"], "state": "drawn",
+                       "primary_slots": slots[0], "reserve_slots": slots[1]}
+
+    def results(self, round_id: str) -> dict:
+        return self._results
+
+    def get_round(self, round_id: str) -> dict:
+        return self._round
+
+    def applicant_list(self, round_id: str) -> bytes:
+        return self._listed
+
+
+CANONICAL = b"".join(f"{i}\n".encode() for i in sorted(IDS))
+
+
+def live(published: PublishedRound, round_id: str = "R-7"):
+    return verify_round(published, round_id)  # type: ignore[arg-type]
+
+
+def test_a_live_round_verifies_with_its_extra_checks() -> None:
+    verification = live(PublishedRound(published_results(), CANONICAL))
+    assert verification.ok
+    names = [check.name for check in verification.checks]
+    assert names[:4] == ["round_id", "primary_slots", "reserve_slots", "applicant list bytes"]
+
+
+def test_a_live_list_that_is_not_the_digested_bytes_is_caught() -> None:
+    reordered = b"".join(f"{i}\n".encode() for i in reversed(IDS))
+    failures = live(PublishedRound(published_results(), reordered)).failures
+    assert [f.name for f in failures] == ["applicant list bytes"]
+
+
+@pytest.mark.parametrize("slots", [(11, 5), (10, 4), ("10", 5), (None, 5)])
+def test_live_slot_fields_must_equal_the_rounds(slots) -> None:
+    failures = live(PublishedRound(published_results(), CANONICAL, slots)).failures
+    assert len(failures) == 1 and failures[0].name in ("primary_slots", "reserve_slots")
+
+
+def test_live_results_of_another_round_are_caught() -> None:
+    failures = live(PublishedRound(published_results(), CANONICAL), "R-8").failures
+    assert [f.name for f in failures] == ["round_id"]
+
+
+@pytest.mark.parametrize("listed", [b"P0001\nnot an id\n", b"P0001\nP0001\n", "\u00e9\n".encode()])
+def test_a_live_list_that_is_not_a_list_of_ids_is_a_target_error(listed) -> None:
+    with pytest.raises(TargetError, match="not a list of applicant ids"):
+        live(PublishedRound(published_results(), listed))

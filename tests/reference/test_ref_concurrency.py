@@ -106,19 +106,18 @@ def test_identical_transitions_at_once_exactly_one_wins(server: str, step: str) 
             if earlier == step:
                 break
             t.request("POST", f"/v1/rounds/{rid}/{earlier}", token=ADMIN, json={})
+        # deposits/close names the state it closes: four copies of one close are one close.
+        body = {"expected_state": "drawn"} if step == "deposits/close" else {}
         outcomes = in_parallel(4, lambda _, c: c.post(
-            f"/v1/rounds/{rid}/{step}", json={},
+            f"/v1/rounds/{rid}/{step}", json=body,
             headers={"Authorization": f"Bearer {ADMIN}"}), server)
         won = [r.json() for r in outcomes if r.status_code == 200]
         lost = [r.json() for r in outcomes if r.status_code != 200]
         assert {r["error"] for r in lost} == {"wrong_state"}
+        assert len(won) == 1, won
         if step == "deposits/close":
-            # Two closes are both legal in a row (drawn -> promotion -> final); never a third,
-            # and the promotion happens once.
-            assert sorted(r["state"] for r in won) == ["final", "promotion"]
+            assert won[0]["state"] == "promotion" and t.get_round(rid)["state"] == "promotion"
             assert t.promotions(rid) == t.results(rid)["reserve"]
-        else:
-            assert len(won) == 1, won
         if step == "draw":
             winner = next(r for r in outcomes if r.status_code == 200)
             assert t.results(rid) == winner.json()
@@ -131,10 +130,10 @@ def test_deposits_racing_the_window_close(server: str) -> None:
         tokens, result = drawn_round(t, rid, 120, slots, slots, AMOUNT)
         primary, reserve = result["primary"], result["reserve"]
         seen: list[tuple[str, int, dict[str, Any]]] = []
-        _race(server, rid, tokens, primary, seen)
+        _race(server, rid, tokens, primary, seen, "drawn")
         promoted = t.promotions(rid)
         assert promoted == reserve[: len(promoted)]
-        _race(server, rid, tokens, promoted, seen)
+        _race(server, rid, tokens, promoted, seen, "promotion")
         assert t.get_round(rid)["state"] == "final"
 
         ledger = {e["applicant_id"]: e for e in t.ledger(rid)}
@@ -157,14 +156,15 @@ def test_deposits_racing_the_window_close(server: str) -> None:
 
 
 def _race(server: str, rid: str, tokens: dict[str, str], payers: list[str],
-          seen: list[tuple[str, int, dict[str, Any]]]) -> None:
+          seen: list[tuple[str, int, dict[str, Any]]], closing: str) -> None:
     """Every payer deposits (spread over ~80 ms, with a same-key retry) while the operator
-    closes the window halfway through."""
+    closes the window of state ``closing`` halfway through."""
 
     def work(i: int, client: httpx.Client) -> None:
         if i == len(payers):
             time.sleep(0.04)
             response = client.post(f"/v1/rounds/{rid}/deposits/close",
+                                   json={"expected_state": closing},
                                    headers={"Authorization": f"Bearer {ADMIN}"})
             assert response.status_code == 200, response.text
             return
@@ -174,6 +174,48 @@ def _race(server: str, rid: str, tokens: dict[str, str], payers: list[str],
             seen.append((payers[i], response.status_code, response.json()))
 
     in_parallel(len(payers) + 1, work, server)
+
+
+def test_one_person_paying_in_two_open_rounds_at_once_gets_one_deposit(server: str) -> None:
+    """Never two deposits for one national id across rounds: each person registered in two
+    rounds that are open at the same time pays in both from many threads at the same instant."""
+    people = [600_000 + n for n in range(8)]
+    rounds = ("R-both-1", "R-both-2")
+    tokens: dict[tuple[str, int], str] = {}
+    with HttpTarget(server, ADMIN) as t:
+        for rid in rounds:
+            t.create_round(rid, len(people), 0, AMOUNT)  # everyone is a primary in both
+            for n in people:
+                tokens[rid, n] = t.register(rid, national_id(n), "Both", "South")["token"]
+        for rid in rounds:
+            t.close_registration(rid)
+            t.commit(rid)
+            t.draw(rid)
+        attempts = [(rid, n, copy) for n in people for rid in rounds for copy in range(3)]
+
+        def pay(i: int, client: httpx.Client) -> tuple[str, int, int, dict[str, Any]]:
+            rid, n, copy = attempts[i]
+            response = deposit(client, rid, tokens[rid, n], f"both-{n}-{copy}")
+            return rid, n, response.status_code, response.json()
+
+        seen = in_parallel(len(attempts), pay, server)
+        ledgers = {rid: t.ledger(rid) for rid in rounds}
+        holders = {rid: {e["applicant_id"]: e for e in ledgers[rid]} for rid in rounds}
+        for n in people:
+            mine = [(rid, t.me(rid, tokens[rid, n])) for rid in rounds]
+            paid = [(rid, me) for rid, me in mine if me["applicant_id"] in holders[rid]]
+            assert len(paid) == 1, f"person {n} holds {len(paid)} deposits"
+            (paid_in, _), = paid
+            created = [body for rid, m, status, body in seen if m == n and status == 201]
+            assert [b["deposit_id"] for b in created] == [
+                holders[paid_in][paid[0][1]["applicant_id"]]["deposit_id"]
+            ]
+            for rid, me in mine:
+                assert me["can_deposit"] is False, (rid, me)
+        assert sum(len(entries) for entries in ledgers.values()) == len(people)
+        refused = {(status, body.get("error")) for _, _, status, body in seen
+                   if status not in (200, 201)}
+        assert refused <= {(403, "previous_winner"), (409, "already_deposited")}, refused
 
 
 def test_registrations_racing_close_and_each_other(server: str) -> None:

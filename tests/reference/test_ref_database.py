@@ -64,6 +64,33 @@ def test_second_deposit_for_an_applicant_is_rejected_by_the_database(
         engine.dispose()
 
 
+def test_a_second_deposit_for_a_person_in_another_round_is_rejected_by_the_database(
+    any_db_target: HttpTarget, db_url: str
+) -> None:
+    """Never two deposits for one national id across rounds, even written past the service."""
+    any_db_target.create_round("R-db2", 8, 0, 100)
+    for i in range(8):  # the same people as the paying round, registered before anyone paid
+        any_db_target.register("R-db2", national_id(100_000 + i), "Again", "West")
+    tokens, result = drawn_round(any_db_target, RID, 8, 2, 2, 100)
+    assert any_db_target.deposit(RID, tokens[result["primary"][0]], 100, "k").status_code == 201
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(text("SELECT * FROM deposits")).mappings().one()
+            twin = conn.execute(
+                text("SELECT applicant_id FROM applicants WHERE round_id = 'R-db2'"
+                     " AND national_key = :k"), {"k": row["national_key"]}
+            ).scalar_one()
+        other = {**row, "deposit_id": "dep_other", "round_id": "R-db2", "applicant_id": twin}
+        columns = ", ".join(other)
+        values = ", ".join(f":{c}" for c in other)
+        with pytest.raises(DBAPIError, match="(?i)unique"), engine.begin() as conn:
+            statement = f"INSERT INTO deposits ({columns}) VALUES ({values})"  # noqa: S608
+            conn.execute(text(statement), other)
+    finally:
+        engine.dispose()
+
+
 def test_no_raw_token_or_national_id_is_stored(drawn: Any, db_url: str) -> None:
     _, tokens, _ = drawn
     secrets = set(tokens.values()) | {national_id(100_000 + i) for i in range(8)}
@@ -84,8 +111,8 @@ def test_no_raw_token_or_national_id_is_stored(drawn: Any, db_url: str) -> None:
 
 def test_audit_chain_verifies_and_covers_every_change(drawn: Any) -> None:
     target, _, _ = drawn
-    target.close_deposits(RID)
-    target.close_deposits(RID)
+    target.close_deposits(RID, "drawn")
+    target.close_deposits(RID, "promotion")
     entries = target.audit(RID)
     prev = "0" * 64
     for seq, entry in enumerate(entries, start=1):

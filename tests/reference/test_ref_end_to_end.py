@@ -87,10 +87,10 @@ def test_full_round_over_http(server: str) -> None:
 
         unpaid = primary[::10]  # ten primaries never pay
         pay_all(t, tokens, [a for a in primary if a not in unpaid])
-        assert t.close_deposits(RID) == {"state": "promotion", "promoted": reserve[:10]}
+        assert t.close_deposits(RID, "drawn") == {"state": "promotion", "promoted": reserve[:10]}
         assert t.promotions(RID) == reserve[:10]
         pay_all(t, tokens, reserve[:6])
-        assert t.close_deposits(RID) == {"state": "final", "promoted": []}
+        assert t.close_deposits(RID, "promotion") == {"state": "final", "promoted": []}
 
         final = statuses(t, tokens)
         assert {final[a] for a in unpaid} == {("forfeited", None, False)}

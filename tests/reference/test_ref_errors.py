@@ -118,7 +118,10 @@ def test_operator_endpoints_order_401_403_404_409_422(round_target: HttpTarget) 
     # wrong state comes before a malformed body
     expect_error(post(t, f"/v1/rounds/{RID}/commit", content=b"{"), 409, "wrong_state")
     expect_error(post(t, f"/v1/rounds/{RID}/draw", content=b"{"), 409, "wrong_state")
-    expect_error(post(t, f"/v1/rounds/{RID}/deposits/close"), 409, "wrong_state")
+    # deposits/close validates its body before the state (422 before 409)
+    expect_error(post(t, f"/v1/rounds/{RID}/deposits/close"), 422, "invalid_request")
+    expect_error(post(t, f"/v1/rounds/{RID}/deposits/close", json={"expected_state": "drawn"}),
+                 409, "wrong_state")
     t.close_registration(RID)
     expect_error(post(t, f"/v1/rounds/{RID}/close"), 409, "wrong_state")
     expect_error(post(t, f"/v1/rounds/{RID}/commit", json={"beacon_source": 5}), 422,

@@ -21,7 +21,7 @@ json_values = st.recursive(
 )
 fields = st.sampled_from(["round_id", "primary_slots", "reserve_slots", "deposit_amount",
                           "national_id", "name", "region", "beacon", "beacon_source", "amount",
-                          "seeds", "seed", "n_bytes", "count"])
+                          "seeds", "seed", "n_bytes", "count", "expected_state"])
 bodies = st.dictionaries(fields, json_values, max_size=5) | json_values
 paths = st.sampled_from([
     "/v1/rounds", "/v1/rounds/{rid}/registrations", "/v1/rounds/{rid}/close",

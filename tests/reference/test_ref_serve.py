@@ -12,9 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 from _refkit import ADMIN, REPO, drawn_round, free_port, running_server, start_server
+from sqlalchemy import create_engine, text
 
 from harness.cli import main
 from harness.target import HttpTarget
+from targets.reference.app import create_app
+from targets.reference.config import Settings
+from targets.reference.db import SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("target", ["alternative", "faulty:no_lock", "nonsense"])
@@ -95,3 +99,83 @@ def test_acknowledged_deposits_survive_a_kill_and_restart(db_url: str, tmp_path:
         assert kept == {r.json()["deposit_id"] for r in paid}
         assert t.results("R-crash") == result
         assert t.me("R-crash", tokens[result["primary"][0]])["deposit"] is not None
+
+
+def start_refused(argv: list[str], env: dict[str, str] | None = None) -> str:
+    """Run a start-up command that must refuse: exit 2 with one line on stderr (returned)."""
+    done = subprocess.run([sys.executable, "-m", *argv], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    return done.stderr
+
+
+def set_schema_version(db_url: str, version: str | None) -> None:
+    """A database made by the reference, then marked as another (or no) schema version."""
+    create_app(Settings(admin_token=ADMIN, database_url=db_url)).state.service.close()
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM meta WHERE key = 'schema_version'"))
+            if version is not None:
+                conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
+                             {"v": version})
+    finally:
+        engine.dispose()
+
+
+def test_a_database_of_the_current_schema_version_opens_again(db_url: str) -> None:
+    for _ in range(2):
+        create_app(Settings(admin_token=ADMIN, database_url=db_url)).state.service.close()
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar_one()
+    finally:
+        engine.dispose()
+    assert found == SCHEMA_VERSION
+
+
+@pytest.mark.slow
+def test_a_database_of_another_schema_version_is_refused_at_start(db_url: str) -> None:
+    set_schema_version(db_url, "1")
+    port = str(free_port())
+    err = start_refused(["targets.reference", "--db", db_url, "--admin-token", ADMIN,
+                         "--port", port])
+    assert err.startswith("error: the database has schema version 1,")
+    assert f"needs {SCHEMA_VERSION}" in err and "no migration" in err
+    err = start_refused(["harness", "serve", "--target", "reference", "--db", db_url,
+                         "--admin-token", ADMIN, "--port", port])
+    assert err.startswith("harness serve: error: the database has schema version 1,")
+
+
+@pytest.mark.slow
+def test_a_database_from_before_schema_versions_is_refused_at_start(sqlite_url: str) -> None:
+    set_schema_version(sqlite_url, None)
+    err = start_refused(["targets.reference", "--db", sqlite_url, "--admin-token", ADMIN,
+                         "--port", str(free_port())])
+    assert "schema version 1 (unrecorded)" in err
+
+
+@pytest.mark.slow
+def test_a_failed_start_does_not_show_the_database_password() -> None:
+    url = f"postgresql+psycopg://alice:s3cr%40t@127.0.0.1:{free_port()}/db"
+    err = start_refused(["targets.reference", "--db", url, "--admin-token", ADMIN,
+                         "--port", str(free_port())])
+    assert err.startswith("error: cannot open the database postgresql+psycopg://alice:***@")
+    assert "s3cr" not in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("token", ["caf\u00e9", "tab\there", " padded", "\u06f1\u06f2\u06f3"])
+def test_an_operator_token_that_can_never_match_is_refused_at_start(
+    token: str, sqlite_url: str
+) -> None:
+    err = start_refused(["targets.reference", "--db", sqlite_url, "--admin-token", token,
+                         "--port", str(free_port())])
+    assert "printable ASCII" in err
+    env = {"HARNESS_ADMIN_TOKEN": token, "PATH": "/usr/bin:/bin"}
+    err = start_refused(["harness", "serve", "--target", "reference", "--db", sqlite_url,
+                         "--port", str(free_port())], env=env)
+    assert err.startswith("harness serve: error: the operator token must be printable ASCII")
