@@ -112,6 +112,8 @@ class Engine:
     def finished(self, ex: Example) -> None:
         if not ex.stopped:
             self.stats[f"{ex.kind}_completed"] += 1
+            for r in ex.world.rounds.values():
+                self.stats[f"{ex.kind}_rounds_ending_{r.state}"] += 1
 
     def _open(self) -> bool:
         assert self._time is not None

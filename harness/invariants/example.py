@@ -77,7 +77,7 @@ class Example:
             self.on_interrupted(self, exc)
 
     def round_id(self, letter: str) -> str:
-        return f"lab-{self.ids.run_part}-{self.kind}{self.number}-{letter}"
+        return f"lab-{self.ids.run_part}-{self.kind[0]}{self.number}-{letter}"
 
     def create_round(self, letter: str, primary: int, reserve: int, amount: int) -> RoundModel:
         """Create a fresh round; a refusal means the run cannot go on (not a violation)."""
@@ -133,8 +133,10 @@ class Example:
 
 
 def _first_violation(world: World, pairs: list[tuple[Op, Reply]]) -> Violation | None:
-    for op, reply in pairs:
-        found = op.judge(world, reply)
+    for n, (op, reply) in enumerate(pairs):
+        behind = getattr(op, "behind", None)
+        judged = behind([o for o, _ in pairs[:n]]) if behind else op
+        found = judged.judge(world, reply)
         if found is not None:
             return found
     return None

@@ -27,6 +27,9 @@ __all__ = ["machine_class"]
 
 _ADVANCE = {"registration": "close", "closed": "commit", "committed": "draw"}
 _MISSTEPS = ("close", "commit", "draw", "drawn", "promotion", "final")
+_DEPOSITS = ("right", "wrong", "used_key", "other_rounds_token")
+_TOGETHER = ("deposit_racing_close", "two_draws", "deposit_and_retry", "close_and_retry",
+             "pay_in_two_rounds")
 
 
 def machine_class(
@@ -43,7 +46,7 @@ def machine_class(
     class AllocationMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.ex = start("m")
+            self.ex = start("machine")
             self.rounds: list[RoundModel] = []
             self.keys = 0
 
@@ -69,8 +72,9 @@ def machine_class(
             with ex.guard():
                 for letter, (k, r, amount) in zip("ab", configs, strict=False):
                     self.rounds.append(ex.create_round(letter, k, r, amount))
-                for n, person in enumerate(population):
-                    register_entry(ex, self.rounds[n % len(self.rounds)], Entry(person))
+                for n, r in enumerate(self.rounds):  # round b: every other person of a
+                    for person in population[::n + 1]:
+                        register_entry(ex, r, Entry(person))
 
         @rule(which=pick, entry=entries(max_people))
         def register(self, which: int, entry: Entry) -> None:
@@ -78,16 +82,14 @@ def machine_class(
 
         @rule(which=pick, beacon=beacons())
         def advance(self, which: int, beacon: str | None) -> None:
-            """The round's next step: close, commit, draw, then the two window closes."""
-            def step(ex: Example, r: RoundModel) -> None:
-                if r.state in _ADVANCE:
-                    ex.run(Transition(r.round_id, _ADVANCE[r.state], ex.operator, beacon=beacon,
-                                      beacon_source="machine" if beacon else None))
-                elif r.state in ("drawn", "promotion"):
-                    ex.run(CloseDeposits(r.round_id, r.state, ex.operator))
-                else:
-                    sweep(ex, r, audit=False)
-            self._do(step, which)
+            """One round's next step: close, commit, draw, then the two window closes."""
+            self._do(lambda ex, r: self._advance(ex, r, beacon), which)
+
+        @rule(beacon=beacons())
+        def advance_all(self, beacon: str | None) -> None:
+            """Every round's next step, so that rounds reach the deposit windows together."""
+            for n in range(len(self.rounds)):
+                self._do(lambda ex, r: self._advance(ex, r, beacon), n)
 
         @rule(which=pick, action=st.sampled_from(_MISSTEPS))
         def any_step(self, which: int, action: str) -> None:
@@ -99,81 +101,32 @@ def machine_class(
                     ex.run(CloseDeposits(r.round_id, action, ex.operator))
             self._do(step, which)
 
-        @rule(which=pick, beacon=beacons())
-        def two_draws_at_once(self, which: int, beacon: str | None) -> None:
-            def step(ex: Example, r: RoundModel) -> None:
-                op = Transition(r.round_id, "draw", ex.operator, beacon=beacon)
-                ex.together([op, op], "two draws at once")
-            self._do(step, which)
-
-        @rule(which=pick, applicant=pick, amount_kind=st.sampled_from(["right", "wrong"]),
-              reuse=st.booleans())
-        def deposit(self, which: int, applicant: int, amount_kind: str, reuse: bool) -> None:
+        @rule(which=pick, applicant=pick, kind=st.sampled_from(_DEPOSITS))
+        def deposit(self, which: int, applicant: int, kind: str) -> None:
+            """A deposit of the right or a wrong amount, with a new or a used key, or with the
+            token of an applicant of the other round."""
             def step(ex: Example, r: RoundModel) -> None:
                 aid = self._applicant(r, applicant)
                 if aid is None:
                     return
-                amount = r.deposit_amount
-                ex.run(Deposit(r.round_id, aid, self._key(reuse),
-                               amount if amount_kind == "right" else wrong_amount(amount)))
+                amount = wrong_amount(r.deposit_amount) if kind == "wrong" else r.deposit_amount
+                token_of = None
+                if kind == "other_rounds_token":
+                    other = [o for o in self.rounds if o is not r and o.applicants]
+                    if not other:
+                        return
+                    token_of = (other[0].round_id, self._applicant(other[0], applicant) or "")
+                ex.run(Deposit(r.round_id, aid, self._key(kind == "used_key"), amount,
+                               token_of=token_of))
             self._do(step, which)
 
-        @rule(which=pick, applicant=pick)
-        def deposit_and_retry_at_once(self, which: int, applicant: int) -> None:
+        @rule(which=pick, applicant=pick, kind=st.sampled_from(_TOGETHER), beacon=beacons())
+        def at_once(self, which: int, applicant: int, kind: str, beacon: str | None) -> None:
+            """Two requests at the same moment; some serial order must explain both answers."""
             def step(ex: Example, r: RoundModel) -> None:
-                aid = self._applicant(r, applicant)
-                if aid is not None:
-                    op = Deposit(r.round_id, aid, self._key(False), r.deposit_amount,
-                                 racing_same_key=True)
-                    ex.together([op, op], "a deposit and its retry at once")
-            self._do(step, which)
-
-        @rule(which=pick, applicant=pick)
-        def deposit_racing_close(self, which: int, applicant: int) -> None:
-            def step(ex: Example, r: RoundModel) -> None:
-                aid = self._applicant(r, applicant)
-                if aid is None:
-                    return
-                window = r.state if r.state in ("drawn", "promotion") else "drawn"
-                ops: list[Op] = [Deposit(r.round_id, aid, self._key(False), r.deposit_amount),
-                                 CloseDeposits(r.round_id, window, ex.operator)]
-                ex.together(ops, "a deposit racing the window's close")
-            self._do(step, which)
-
-        @rule(which=pick)
-        def close_and_retry_at_once(self, which: int) -> None:
-            def step(ex: Example, r: RoundModel) -> None:
-                window = r.state if r.state in ("drawn", "promotion") else "drawn"
-                op = CloseDeposits(r.round_id, window, ex.operator)
-                ex.together([op, op], "a window close and its retry at once")
-            self._do(step, which)
-
-        @rule(person=people)
-        def pay_in_two_rounds_at_once(self, person: int) -> None:
-            """One person, registered in both rounds, pays in both at the same moment."""
-            ex = self._ok()
-            if ex is None or len(self.rounds) < 2:
-                return
-            nid = ex.people.national_id(person)
-            payers = [(r, a) for r in self.rounds for a in r.applicants.values()
-                      if a.national_id == nid]
-            if len(payers) < 2:
-                return
-            with ex.guard():
-                ops: list[Op] = [Deposit(r.round_id, a.applicant_id, self._key(False),
-                                         r.deposit_amount) for r, a in payers[:2]]
-                ex.together(ops, "one person paying in two rounds at once")
-
-        @rule(which=pick, applicant=pick)
-        def deposit_with_another_rounds_token(self, which: int, applicant: int) -> None:
-            def step(ex: Example, r: RoundModel) -> None:
-                other = [o for o in self.rounds if o is not r and o.applicants]
-                aid = self._applicant(r, applicant)
-                if other and aid is not None:
-                    stranger = self._applicant(other[0], applicant)
-                    assert stranger is not None
-                    ex.run(Deposit(r.round_id, aid, self._key(False), r.deposit_amount,
-                                   token_of=(other[0].round_id, stranger)))
+                ops = self._together(ex, r, applicant, kind, beacon)
+                if ops:
+                    ex.together(ops, kind.replace("_", " "))
             self._do(step, which)
 
         @rule(which=pick, applicant=pick, what=st.sampled_from(
@@ -188,6 +141,46 @@ def machine_class(
                     "round": ReadRound(rid), "ledger": ReadLedger(rid, ex.operator)}
                 ex.run(ops[what])
             self._do(step, which)
+
+        def _advance(self, ex: Example, r: RoundModel, beacon: str | None) -> None:
+            if r.state in _ADVANCE:
+                ex.run(Transition(r.round_id, _ADVANCE[r.state], ex.operator, beacon=beacon,
+                                  beacon_source="machine" if beacon else None))
+            elif r.state in ("drawn", "promotion"):
+                ex.run(CloseDeposits(r.round_id, r.state, ex.operator))
+            else:
+                sweep(ex, r, audit=False)
+
+        def _together(
+            self, ex: Example, r: RoundModel, applicant: int, kind: str, beacon: str | None
+        ) -> list[Op]:
+            window = r.state if r.state in ("drawn", "promotion") else "drawn"
+            close = CloseDeposits(r.round_id, window, ex.operator)
+            if kind == "two_draws":
+                draw = Transition(r.round_id, "draw", ex.operator, beacon=beacon)
+                return [draw, draw]
+            if kind == "close_and_retry":
+                return [close, close]
+            if kind == "pay_in_two_rounds":
+                return self._pay_twice(applicant)
+            aid = self._applicant(r, applicant)
+            if aid is None:
+                return []
+            pay = Deposit(r.round_id, aid, self._key(False), r.deposit_amount)
+            return [pay, pay] if kind == "deposit_and_retry" else [pay, close]
+
+        def _pay_twice(self, applicant: int) -> list[Op]:
+            """One person registered in both rounds pays in both at once."""
+            by_person: dict[str, list[tuple[RoundModel, str]]] = {}
+            for r in self.rounds:
+                for a in r.applicants.values():
+                    by_person.setdefault(a.national_id, []).append((r, a.applicant_id))
+            both = [pairs for pairs in by_person.values() if len(pairs) > 1]
+            if not both:
+                return []
+            pairs = both[applicant % len(both)]
+            return [Deposit(r.round_id, aid, self._key(False), r.deposit_amount)
+                    for r, aid in pairs[:2]]
 
         def teardown(self) -> None:
             ex = self._ok()

@@ -8,7 +8,7 @@ applicant's deposit to a refusal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from harness.invariants.model import (
@@ -85,8 +85,15 @@ class Deposit:
     key: str
     amount: Any
     token_of: tuple[str, str] | None = None  # (round id, applicant id) whose token is used
-    racing_same_key: bool = False  # sent together with a twin: request_in_progress is allowed
+    racing_same_key: bool = False  # judged after a twin sent with it: request_in_progress is ok
     requirement: ClassVar[str] = "I-03"
+
+    def behind(self, earlier: list[Any]) -> Deposit:
+        """This deposit judged after ``earlier`` ops of the same concurrent step: when one of
+        them used the same key, the contract lets this one find it still in flight."""
+        twin = any(isinstance(op, Deposit) and (op.round_id, op.applicant_id, op.key)
+                   == (self.round_id, self.applicant_id, self.key) for op in earlier)
+        return replace(self, racing_same_key=twin)
 
     @property
     def step(self) -> str:
@@ -106,7 +113,7 @@ class Deposit:
         payer = r.applicants[self.applicant_id]
         expect = deposit_outcome(world, r, payer, self.key, self.amount)
         allowed = [expect]
-        if self.racing_same_key and expect.status == 200:
+        if self.racing_same_key:  # its twin with the same key may still have been in flight
             allowed.append(Expect(409, "request_in_progress"))
         forfeited = standing(world, r, payer).status == "forfeited"
         return ("I-04" if forfeited and expect.code == "not_entitled" else "I-03"), allowed

@@ -5,10 +5,12 @@ recorded in the example's ``Trace``: that list is what a failing example reports
 the curl replay is rendered from, and how many requests a run needed.
 
 The contract lets a system shed load (503 with Retry-After) and drop a slow client (408 or a
-closed connection). Those answers are counted, never judged: a read is retried a few times, and a
-write whose effect is then unknown interrupts the example (``Interrupted``), which the engine
-counts instead of failing the system. A 5xx of another kind interrupts the example too, with its
-evidence, and leaves the affected requirement INCONCLUSIVE unless something else fails it.
+closed connection), and promises that a 503 or 408 is only answered to a request it did not
+process. Those answers are counted, never judged: the request is sent again a few times (after
+Retry-After, capped), and when the answers keep coming, or no answer comes at all, the example is
+interrupted (``Interrupted``), which the engine counts instead of failing the system. A 5xx of
+another kind interrupts the example too, with its evidence, and leaves the affected requirement
+INCONCLUSIVE unless something else fails it.
 """
 
 from __future__ import annotations
@@ -173,11 +175,10 @@ class Wire:
         return self.trace
 
     def send(self, step: str, call: Call, requirement: str) -> Reply:
-        """Send ``call``; a read is retried on 503/408, anything unjudgeable interrupts."""
+        """Send ``call``, again after a 503/408; anything unjudgeable interrupts."""
         for attempt in range(self._retries + 1):
             exchange = self._exchange(self._target, step, call, None)
-            transient = _transient(exchange.reply)
-            if transient and call.method == "GET" and attempt < self._retries:
+            if _transient(exchange.reply) and attempt < self._retries:
                 time.sleep(self._pause(exchange.reply, attempt))
                 continue
             return self._judgeable(exchange, requirement)
