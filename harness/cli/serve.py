@@ -1,7 +1,7 @@
 """``harness serve``: run a built-in target system on this machine.
 
-Only ``reference`` exists so far; ``alternative`` and ``faulty:NAME`` are named by the design and
-refused with a usage error until they are written.
+``reference`` and ``faulty:NAME`` (the reference with one defect applied, see ``harness
+targets``) exist; ``alternative`` is refused with a usage error until it is written.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import socket
 from typing import Any
 
 from harness.errors import UsageError
+from harness.launcher import parse_spec
 
 __all__ = ["DEFAULT_DB", "register"]
 
@@ -26,7 +27,7 @@ def register(commands: Any) -> None:
         help="run a built-in target system (reference) as a web service",
         description="Serve a built-in ASTI-1 system over HTTP until interrupted.",
     )
-    parser.add_argument("--target", required=True, help="reference (alternative, faulty:NAME)")
+    parser.add_argument("--target", required=True, help="reference or faulty:NAME (alternative)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
     parser.add_argument(
@@ -45,8 +46,11 @@ def register(commands: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.target != "reference":
-        if args.target == "alternative" or args.target.startswith("faulty:"):
+    defect = None
+    if args.target.startswith("faulty:"):
+        defect = parse_spec(args.target).args[0]  # a usage error naming the defects if unknown
+    elif args.target != "reference":
+        if args.target == "alternative":
             raise UsageError(f"target {args.target!r} is not available yet; use --target reference")
         raise UsageError(f"unknown target {args.target!r}; use --target reference")
     if not 0 < args.port < 65536:
@@ -54,6 +58,10 @@ def _run(args: argparse.Namespace) -> int:
     _check_can_listen(args.host, args.port)
     from targets.reference.__main__ import StartupError, start
 
+    if defect is not None:
+        from targets.faulty import DEFECTS
+
+        DEFECTS[defect].apply()  # patches the reference in this process before its app exists
     try:
         start(
             args.admin_token or os.environ.get(_TOKEN_ENV), args.db, args.host, args.port, args.lab

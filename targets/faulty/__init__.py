@@ -1,1 +1,20 @@
-"""Deliberately defective variants of the reference system, one defect each."""
+"""Deliberately defective variants of the reference system, one defect each.
+
+A defect is a small named modifier (``Defect``) that patches one piece of the reference before its
+app is created; the rest of the system is the reference itself. The registry below is what
+``python -m targets.faulty NAME``, ``harness serve --target faulty:NAME``, ``harness targets`` and
+the harness's launcher read. Defect modules import the reference only inside ``apply``, so listing
+the catalogue costs nothing. Nothing here imports ``harness``.
+"""
+
+from __future__ import annotations
+
+from targets.faulty import lab_draws_differ, registration_order_bias
+from targets.faulty.defect import Defect
+
+__all__ = ["DEFECTS", "Defect"]
+
+DEFECTS: dict[str, Defect] = {
+    defect.name: defect
+    for defect in (registration_order_bias.DEFECT, lab_draws_differ.DEFECT)
+}

@@ -8,9 +8,12 @@ fails here, whichever of the two is wrong.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
 import pytest
+import requests
+from _transports import in_process
 from fastapi.testclient import TestClient
 
 from harness.contract import Contract
@@ -35,20 +38,14 @@ class Recorder:
         self.seen: list[tuple[str, str, int, list[str]]] = []
         self.errors: set[tuple[str, str, int, str]] = set()
 
-    def __call__(self, response: httpx.Response) -> None:
-        response.read()
-        request = response.request
+    def __call__(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        method, path = response.request.method or "", urlsplit(response.request.path_url).path
         problems = self.contract.check(
-            request.method,
-            request.url.path,
-            response.status_code,
-            dict(response.headers),
-            response.content,
+            method, path, response.status_code, dict(response.headers), response.content
         )
-        self.seen.append((request.method, request.url.path, response.status_code, problems))
+        self.seen.append((method, path, response.status_code, problems))
         if response.status_code >= 400 and not problems:
-            code = response.json()["error"]
-            self.errors.add((request.method, request.url.path, response.status_code, code))
+            self.errors.add((method, path, response.status_code, response.json()["error"]))
 
 
 @pytest.fixture(params=[False, True], ids=["lab off", "lab on"])
@@ -57,8 +54,9 @@ def recorded(tmp_path: Path, request: pytest.FixtureRequest):
     app = create_app(Settings(admin_token=ADMIN, database_url=url, lab=request.param))
     recorder = Recorder(Contract.load())
     with TestClient(app, raise_server_exceptions=False) as client:
-        client.event_hooks = {"request": [], "response": [recorder]}
-        yield HttpTarget("http://testserver", ADMIN, client=client), recorder, request.param
+        target = in_process(client, ADMIN)
+        target.session.hooks["response"].append(recorder)
+        yield target, recorder, request.param
 
 
 def play_a_round(target: HttpTarget) -> None:

@@ -7,8 +7,9 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,16 +89,39 @@ def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) ->
     raise RuntimeError(f"server did not become healthy:\n{log.read_text()}")
 
 
+@contextmanager
+def thread_clones(target: HttpTarget) -> Iterator[Callable[[], HttpTarget]]:
+    """``mine()`` gives the calling thread its own clone of ``target`` (an HttpTarget serves one
+    thread); every clone is closed when the block ends."""
+    local = threading.local()
+    clones: list[HttpTarget] = []
+    lock = threading.Lock()
+
+    def mine() -> HttpTarget:
+        clone: HttpTarget | None = getattr(local, "target", None)
+        if clone is None:
+            clone = local.target = target.clone()
+            with lock:
+                clones.append(clone)
+        return clone
+
+    try:
+        yield mine
+    finally:
+        for clone in clones:
+            clone.close()
+
+
 def register_many(
     target: HttpTarget, round_id: str, count: int, *, first: int = 100_000, workers: int = 8
 ) -> dict[str, str]:
     """Register ``count`` people in parallel; returns token by applicant id."""
 
     def one(i: int) -> tuple[str, str]:
-        body = target.register(round_id, national_id(first + i), f"Person {i}", f"region-{i % 7}")
+        body = mine().register(round_id, national_id(first + i), f"Person {i}", f"region-{i % 7}")
         return body["applicant_id"], body["token"]
 
-    with ThreadPoolExecutor(workers) as pool:
+    with thread_clones(target) as mine, ThreadPoolExecutor(workers) as pool:
         return dict(pool.map(one, range(count)))
 
 

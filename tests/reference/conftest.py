@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from _refkit import ADMIN, running_server
+from _transports import in_process
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -55,7 +56,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 def _in_process(url: str, lab: bool) -> Iterator[HttpTarget]:
     app = create_app(Settings(admin_token=ADMIN, database_url=url, lab=lab))
     with TestClient(app, raise_server_exceptions=False) as client:
-        yield HttpTarget("http://testserver", ADMIN, client=client)
+        yield in_process(client, ADMIN)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from _refkit import (
     national_id,
     register_many,
     running_server,
+    thread_clones,
     verify_chain,
 )
 
@@ -148,8 +149,8 @@ def test_deposits_racing_the_window_close(server: str) -> None:
             assert status < 500
             if status == 201:
                 assert ledger[applicant]["deposit_id"] == body["deposit_id"]
-        with ThreadPoolExecutor(8) as pool:
-            mine = dict(pool.map(lambda a: (a, t.me(rid, tokens[a])), primary + promoted))
+        with thread_clones(t) as clone, ThreadPoolExecutor(8) as pool:
+            mine = dict(pool.map(lambda a: (a, clone().me(rid, tokens[a])), primary + promoted))
         for applicant, body in mine.items():
             assert (body["deposit"] is not None) == (applicant in ledger)
             assert (body["status"] == "forfeited") == (applicant in forfeited)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from _refkit import ADMIN, drawn_round, expect_error, national_id
+from _transports import app_of
 
 from harness.target import HttpTarget
 
@@ -20,7 +21,7 @@ def drawn(target: HttpTarget) -> tuple[HttpTarget, dict[str, str], dict[str, Any
 
 
 def service_of(target: HttpTarget) -> Any:
-    return target._client.app.state.service  # type: ignore[attr-defined]
+    return app_of(target).state.service
 
 
 def test_deposit_decision_order(drawn: tuple[HttpTarget, dict[str, str], dict[str, Any]]) -> None:

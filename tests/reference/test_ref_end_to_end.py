@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from _refkit import ADMIN, register_many, verify_chain
+from _refkit import ADMIN, register_many, thread_clones, verify_chain
 
 from harness.fairness.replay import derive_seed, replay_draw, results_digest, seed_commitment
 from harness.target import HttpTarget
@@ -29,19 +29,19 @@ ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def statuses(t: HttpTarget, tokens: dict[str, str]) -> dict[str, tuple[str, Any, bool]]:
     def one(item: tuple[str, str]) -> tuple[str, tuple[str, Any, bool]]:
-        body = t.me(RID, item[1])
+        body = mine().me(RID, item[1])
         assert body["applicant_id"] == item[0]
         return item[0], (body["status"], body["reserve_rank"], body["can_deposit"])
 
-    with ThreadPoolExecutor(8) as pool:
+    with thread_clones(t) as mine, ThreadPoolExecutor(8) as pool:
         return dict(pool.map(one, tokens.items()))
 
 
 def pay_all(t: HttpTarget, tokens: dict[str, str], ids: list[str]) -> None:
     def one(applicant: str) -> int:
-        return t.deposit(RID, tokens[applicant], AMOUNT, f"pay-{applicant}").status_code
+        return mine().deposit(RID, tokens[applicant], AMOUNT, f"pay-{applicant}").status_code
 
-    with ThreadPoolExecutor(8) as pool:
+    with thread_clones(t) as mine, ThreadPoolExecutor(8) as pool:
         assert set(pool.map(one, ids)) <= {201}
 
 

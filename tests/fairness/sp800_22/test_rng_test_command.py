@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
-import httpx
 import numpy as np
 import pytest
+import requests
+from _transports import stub_target
 
 from harness.cli import main
 from harness.cli import rng_test as command
@@ -97,18 +99,19 @@ class _LabSystem:
         self.calls: list[tuple[str, dict]] = []
         self.rng = np.random.default_rng(9)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        path = urlsplit(request.path_url).path
         if request.headers.get("Authorization") != "Bearer secret":
-            return httpx.Response(401, json={"error": "unauthorised"})
-        if "/rounds/missing/" in request.url.path:
-            return httpx.Response(404, json={"error": "not_found", "message": "no such round"})
-        body = json.loads(request.content)
-        self.calls.append((request.url.path, body))
-        if request.url.path == "/v1/lab/server-seeds":
-            return httpx.Response(200, content=self.rng.bytes(32 * body["count"]))
-        if request.url.path.endswith("/random"):
-            return httpx.Response(200, content=self.rng.bytes(body["n_bytes"]))
-        return httpx.Response(404)
+            return 401, {}, b'{"error": "unauthorised"}'
+        if "/rounds/missing/" in path:
+            return 404, {}, b'{"error": "not_found", "message": "no such round"}'
+        body = json.loads(request.body or b"")
+        self.calls.append((path, body))
+        if path == "/v1/lab/server-seeds":
+            return 200, {}, self.rng.bytes(32 * body["count"])
+        if path.endswith("/random"):
+            return 200, {}, self.rng.bytes(body["n_bytes"])
+        return 404, {}, b""
 
 
 @pytest.fixture
@@ -116,8 +119,7 @@ def lab(monkeypatch) -> _LabSystem:
     system = _LabSystem()
 
     def target(url: str, token: str | None) -> HttpTarget:
-        client = httpx.Client(transport=httpx.MockTransport(system), base_url=url)
-        return HttpTarget(url, token, client=client)
+        return stub_target(system, token, url)
 
     monkeypatch.setattr(command, "HttpTarget", target)
     return system
