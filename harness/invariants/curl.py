@@ -30,7 +30,9 @@ RUN="${{RUN:-lab-replay-$(date +%s)}}"
 NID_BASE="${{NID_BASE:-$(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 1000000000 ))}}"
 nid() {{  # the valid national id of person $1: nine digits and the ASTI-1 check digit
   p=$(printf '%09d' $(( (NID_BASE + $1) % 1000000000 ))); s=0; i=0
-  while [ $i -lt 9 ]; do d=$(printf '%s' "$p" | cut -c$((i + 1))); s=$((s + d * (10 - i))); i=$((i + 1)); done
+  while [ $i -lt 9 ]; do
+    d=$(printf '%s' "$p" | cut -c$((i + 1))); s=$((s + d * (10 - i))); i=$((i + 1))
+  done
   r=$((s % 11)); if [ $r -lt 2 ]; then c=$r; else c=$((11 - r)); fi
   printf '%s%s' "$p" "$c"
 }}
@@ -72,7 +74,8 @@ class _Renderer:
 
     def command(self, x: Exchange) -> str:
         call = x.call
-        words = ["curl -sS -X", call.method, _quote(f"{_MARK}$BASE{_MARK}" + self._rename(call.path))]
+        url = _quote(f"{_MARK}$BASE{_MARK}" + self._rename(call.path))
+        words = ["curl -sS -X", call.method, url]
         if call.token is not None:
             var = "OPERATOR_TOKEN" if call.token == self.trace.operator_token else \
                 self.tokens.get(call.token, "UNKNOWN_TOKEN")

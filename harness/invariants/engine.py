@@ -64,9 +64,16 @@ class Captured:
 
 @dataclass
 class _Found:
+    """Per requirement: the first failing example, the shrunk ones hypothesis replayed at the
+    end (one per property test that found it), and how many examples failed."""
+
     first: Captured | None = None
-    final: Captured | None = None
+    finals: list[Captured] = field(default_factory=list)
     count: int = 0
+
+    @property
+    def smallest(self) -> Captured | None:
+        return min(self.finals, key=lambda c: c.requests, default=None)
 
 
 @dataclass
@@ -96,7 +103,7 @@ class Engine:
     found: dict[str, _Found] = field(default_factory=dict)
     interruptions: list[dict[str, Any]] = field(default_factory=list)
     interrupted_by: Counter[str] = field(default_factory=Counter)
-    _time: _Clock | None = None
+    _time: _Clock = field(default_factory=lambda: _Clock(0.0, 0.0))
 
     # examples ----------------------------------------------------------------------------------
 
@@ -116,7 +123,6 @@ class Engine:
                 self.stats[f"{ex.kind}_rounds_ending_{r.state}"] += 1
 
     def _open(self) -> bool:
-        assert self._time is not None
         if _is_final_replay():
             return True
         now = self.clock()
@@ -132,8 +138,7 @@ class Engine:
         found.count += 1
         found.first = found.first or captured
         if _is_final_replay():
-            found.final = captured
-        assert self._time is not None
+            found.finals.append(captured)
         if self._time.shrink_deadline is None:
             self._time.shrink_deadline = self.clock() + self._time.shrink_bound
 
@@ -189,7 +194,6 @@ class Engine:
         self._close_clock("machine")
 
     def _close_clock(self, kind: str) -> None:
-        assert self._time is not None
         if self.stats[f"{kind}_skipped"]:
             self.stats[f"{kind}_time_bound_reached"] = 1
         if self._time.shrink_cut:

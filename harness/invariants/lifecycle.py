@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from harness.invariants.example import Example
 from harness.invariants.model import RoundModel
-from harness.invariants.ops import ReadApplicants, ReadAudit, ReadResults, ReadRound, Register
-from harness.invariants.ops import Transition
+from harness.invariants.ops import (
+    ReadApplicants,
+    ReadAudit,
+    ReadResults,
+    ReadRound,
+    Register,
+    Transition,
+)
 from harness.invariants.ops_money import CloseDeposits, Deposit, Me, ReadLedger, ReadPromotions
 from harness.invariants.people import bad_national_id
 from harness.invariants.strategies import Entry, LifecyclePlan

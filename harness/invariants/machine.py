@@ -70,8 +70,8 @@ def machine_class(
             if ex is None:
                 return
             with ex.guard():
-                for letter, (k, r, amount) in zip("ab", configs, strict=False):
-                    self.rounds.append(ex.create_round(letter, k, r, amount))
+                for letter, (primary, reserve, amount) in zip("ab", configs, strict=False):
+                    self.rounds.append(ex.create_round(letter, primary, reserve, amount))
                 for n, r in enumerate(self.rounds):  # round b: every other person of a
                     for person in population[::n + 1]:
                         register_entry(ex, r, Entry(person))

@@ -46,8 +46,13 @@ _STATE_OWNER = {"registration": "I-06", "closed": "I-01", "committed": "I-05", "
 
 
 class Op(Protocol):
-    requirement: str
-    step: str
+    """A request built from the model, and the judgement of its answer."""
+
+    @property
+    def requirement(self) -> str: ...
+
+    @property
+    def step(self) -> str: ...
 
     def call(self, world: World) -> Call: ...
 

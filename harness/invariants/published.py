@@ -42,7 +42,9 @@ def _v(requirement: str, message_id: str, text: str, index: int, **params: Any) 
     return Violation.of(requirement, message_id, text, index, **params)
 
 
-def results_problem(r: RoundModel, body: dict[str, Any], beacon: str, index: int) -> Violation | None:
+def results_problem(
+    r: RoundModel, body: dict[str, Any], beacon: str, index: int
+) -> Violation | None:
     """The draw's answer judged against the frozen list and the commitment."""
     shape = fields_problem(body, RESULT_FIELDS)
     if shape:

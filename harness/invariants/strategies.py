@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 
 from harness.invariants.people import BadId
 
-__all__ = ["PAY_ACTIONS", "Entry", "LifecyclePlan", "amounts", "beacons", "entries",
-           "lifecycle_plans", "slots_for"]
+__all__ = ["CROWD", "PAY_ACTIONS", "Entry", "LifecyclePlan", "amounts", "beacons", "entries",
+           "lifecycle_plans"]
 
 # What an applicant entitled to pay does; "wrong_then_pay" retries the same key after a refusal.
 PAY_ACTIONS = ("pay", "skip", "wrong_then_pay", "replay", "wrong_only")
-_RELATIONS = ("below", "at", "above")
+# A crowd has at least this many people: with up to two previous winners at least 6 are
+# eligible, and K <= (E - 2) // 2 leaves at least 4 reserves for at least 2 forfeits.
+CROWD = 8
 
 
 @dataclass(frozen=True)
@@ -66,44 +68,46 @@ def entries(people: int, *, bad: bool = True) -> st.SearchStrategy[Entry]:
                      st.integers(0, 9), st.integers(0, 4))
 
 
-def slots_for(eligible: int, max_slots: int) -> st.SearchStrategy[tuple[int, int]]:
-    """(K, R) with K + R below, at or above ``eligible``, each from 0 to ``max_slots``."""
-
-    def pick(relation: str) -> st.SearchStrategy[tuple[int, int]]:
-        if relation == "at" and eligible <= 2 * max_slots:
-            k_low = max(0, eligible - max_slots)
-            return st.integers(k_low, min(eligible, max_slots)).map(lambda k: (k, eligible - k))
-        if relation == "below" and eligible > 0:
-            return split(st.integers(0, min(eligible - 1, 2 * max_slots)))
-        if eligible < 2 * max_slots:  # "above", or a relation this E cannot have
-            return split(st.integers(eligible + 1, 2 * max_slots))
-        return st.tuples(st.integers(0, max_slots), st.integers(0, max_slots))
-
-    def split(totals: st.SearchStrategy[int]) -> st.SearchStrategy[tuple[int, int]]:
-        return totals.flatmap(
-            lambda t: st.integers(max(0, t - max_slots), min(t, max_slots)).map(lambda k: (k, t - k)))
-
-    return st.sampled_from(_RELATIONS).flatmap(pick)
-
-
 @st.composite
 def lifecycle_plans(draw: st.DrawFn, max_people: int, max_slots: int) -> LifecyclePlan:
-    """A whole round: who registers, the slots relative to who is eligible, who pays."""
+    """A whole round: who registers, the slots relative to who is eligible, who pays.
+
+    About half the plans are crowds, which put every invariant in play (at least two forfeits
+    and at least four reserves, a duplicate, an invalid or repeated entry, a wrong amount and a
+    deposit), so that a defect is met in most examples whatever the seed. Crowds and other plans
+    make the same draws with narrower bounds, so when the shrinker turns a failing crowd into an
+    ordinary plan the example stays the same, and it can then shrink below a crowd's minimums.
+    """
+    crowd = draw(st.booleans())
     previous = draw(st.integers(0, min(2, max_people)))
-    population = draw(st.lists(entries(max_people), max_size=max_people + 4))
+    size = draw(st.integers(CROWD if crowd else 0, max(max_people, CROWD if crowd else 0)))
+    extra = draw(st.lists(entries(max(size, 1)), min_size=2 if crowd else 0, max_size=4))
+    population = draw(st.permutations([Entry(p, None, 0, p % 5) for p in range(size)] + extra))
     eligible = len({e.person for e in population if e.bad is None and e.person >= previous})
-    primary, reserve = draw(slots_for(eligible, max_slots))
+    at = draw(st.booleans())  # K + R exactly E (otherwise they fall where they fall)
+    low_k, high_k = (2, max(2, min(max_slots, (eligible - 2) // 2))) if crowd else (0, max_slots)
+    primary = draw(st.integers(low_k, high_k))
+    reserve = draw(st.integers(4 if crowd else 0, max(4, max_slots + 2)))
+    if at and not crowd:
+        reserve = max(eligible - primary, 0)
+    paying = draw(st.sampled_from(PAY_ACTIONS))
     actions = st.lists(st.sampled_from(PAY_ACTIONS), min_size=1, max_size=4)
+    primary_pay = tuple(draw(actions))
     return LifecyclePlan(
         primary_slots=primary,
         reserve_slots=reserve,
         deposit_amount=draw(amounts()),
         previous_winners=previous,
         entries=tuple(population),
-        late_entries=tuple(draw(st.lists(entries(max_people), max_size=2))),
+        late_entries=tuple(draw(st.lists(entries(max(size, 1)), max_size=2))),
         beacon_source=draw(st.one_of(st.none(), st.text("abcdefghij0123456789 :/-.", max_size=40))),
         beacon=draw(beacons()),
-        primary_pay=tuple(draw(actions)),
+        primary_pay=(("skip", "wrong_only", _paid(paying)) + primary_pay) if crowd else primary_pay,
         promoted_pay=tuple(draw(actions)),
         others_try=draw(st.booleans()),
     )
+
+
+def _paid(action: str) -> str:
+    """A paying action: ``skip`` and ``wrong_only`` leave the applicant unpaid."""
+    return action if action in ("pay", "wrong_then_pay", "replay") else "pay"

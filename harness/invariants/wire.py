@@ -78,7 +78,8 @@ class Reply:
 
     def outcome(self) -> tuple[int | None, str | None]:
         """(status, error code) as a decision order names it (code None on success)."""
-        return self.status, (self.code() if self.status is not None and self.status >= 400 else None)
+        failed = self.status is not None and self.status >= 400
+        return self.status, (self.code() if failed else None)
 
 
 @dataclass(frozen=True)

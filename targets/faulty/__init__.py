@@ -9,12 +9,31 @@ the catalogue costs nothing. Nothing here imports ``harness``.
 
 from __future__ import annotations
 
-from targets.faulty import lab_draws_differ, registration_order_bias
+from targets.faulty import (
+    applicant_list_drops_registration,
+    duplicate_national_id_accepted,
+    lab_draws_differ,
+    promotion_out_of_rank_order,
+    registration_order_bias,
+    reserve_shown_as_winner,
+    results_change_after_deposits,
+    wrong_amount_accepted,
+)
 from targets.faulty.defect import Defect
 
 __all__ = ["DEFECTS", "Defect"]
 
 DEFECTS: dict[str, Defect] = {
     defect.name: defect
-    for defect in (registration_order_bias.DEFECT, lab_draws_differ.DEFECT)
+    for defect in (
+        registration_order_bias.DEFECT,
+        lab_draws_differ.DEFECT,
+        # the invariant suite's defects (I-01..I-06)
+        applicant_list_drops_registration.DEFECT,
+        reserve_shown_as_winner.DEFECT,
+        wrong_amount_accepted.DEFECT,
+        promotion_out_of_rank_order.DEFECT,
+        results_change_after_deposits.DEFECT,
+        duplicate_national_id_accepted.DEFECT,
+    )
 }
