@@ -1,0 +1,113 @@
+"""Practice draws from the lab endpoint: the seeds the harness chooses and the lists it gets back.
+
+Seeds come from the run seed, so a rerun asks for the same draws. Most are independent; the last
+``2 * related`` rows form pairs whose seeds differ in exactly one bit (F-05 asks whether such
+draws overlap more than chance allows). The recipe is written into the evidence.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from harness.errors import TargetError
+from harness.seeds import RunSeed
+from harness.target import HttpTarget
+
+__all__ = ["FetchTiming", "LabSeeds", "fetch_lab_draws", "lab_seeds"]
+
+
+@dataclass(frozen=True)
+class LabSeeds:
+    """The seeds of the M practice draws and the row pairs whose seeds differ in one bit."""
+
+    seeds: tuple[bytes, ...]
+    related_pairs: np.ndarray  # int64 (P, 2)
+    flipped_bits: tuple[int, ...]  # bit index (0 = most significant of byte 0) per pair
+
+    population: int
+
+    def recipe(self) -> dict[str, Any]:
+        independent = len(self.seeds) - len(self.flipped_bits)
+        return {
+            "draws": len(self.seeds),
+            "independent": independent,
+            "independent_seed": f"row i < independent: RunSeed.derive('fairness', 'lab-seed',"
+                                f" {self.population}, i), i.e. SHA-256 of the sub-seed tag, the"
+                                " master seed and the length-prefixed labels",
+            "related_seed": "row independent + j: row j's seed with bit flipped_bits[j] inverted",
+            "flipped_bits": list(self.flipped_bits),
+        }
+
+
+def lab_seeds(run_seed: RunSeed, population: int, draws: int, related: int) -> LabSeeds:
+    """``draws`` seeds for population number ``population``, the last ``related`` of them
+    one-bit neighbours of the first ``related``."""
+    if not 0 <= 2 * related <= draws:
+        raise ValueError("related pairs need two draws each")
+    independent = draws - related
+    labels = ("fairness", "lab-seed", population)
+    seeds = [run_seed.derive(*labels, i) for i in range(independent)]
+    bits = run_seed.rng(*labels, "flips").integers(0, 256, size=related).tolist()
+    for j, bit in enumerate(bits):
+        flipped = bytearray(seeds[j])
+        flipped[bit // 8] ^= 0x80 >> (bit % 8)
+        seeds.append(bytes(flipped))
+    pairs = np.array([(j, independent + j) for j in range(related)], dtype=np.int64)
+    return LabSeeds(tuple(seeds), pairs.reshape(-1, 2), tuple(int(b) for b in bits), population)
+
+
+@dataclass
+class FetchTiming:
+    calls: int = 0
+    waiting_s: float = 0.0
+    per_call_s: list[float] = field(default_factory=list)
+
+
+def _lists(item: Any, seed_hex: str) -> tuple[list[str], list[str]]:
+    if not isinstance(item, dict):
+        raise TargetError(f"lab draws: an entry is not an object: {item!r:.120}")
+    primary, reserve = item.get("primary"), item.get("reserve")
+    for name, value in (("primary", primary), ("reserve", reserve)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TargetError(f"lab draws: seed {seed_hex}: {name} is not a list of ids")
+    return primary, reserve  # type: ignore[return-value]
+
+
+def _match(answer: list[Any], chunk: Sequence[bytes]) -> list[tuple[list[str], list[str]]]:
+    """The lists for each seed of ``chunk``, in request order, matched by the echoed seed."""
+    if len(answer) != len(chunk):
+        raise TargetError(f"lab draws: asked for {len(chunk)} draws, got {len(answer)}")
+    by_seed = {
+        str(item.get("seed", "")).lower(): item for item in answer if isinstance(item, dict)
+    }
+    lists = []
+    for seed in chunk:
+        if seed.hex() not in by_seed:
+            raise TargetError(f"lab draws: the answer has no draw for seed {seed.hex()}")
+        lists.append(_lists(by_seed[seed.hex()], seed.hex()))
+    return lists
+
+
+def fetch_lab_draws(
+    client: HttpTarget, round_id: str, seeds: Sequence[bytes], batch: int,
+    timing: FetchTiming, progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[list[str], list[str]]]:
+    """Every seed's (primary, reserve) from the lab endpoint, ``batch`` seeds per call."""
+    draws: list[tuple[list[str], list[str]]] = []
+    for start in range(0, len(seeds), batch):
+        chunk = seeds[start:start + batch]
+        began = time.perf_counter()
+        answer = client.lab_draws(round_id, [seed.hex() for seed in chunk])
+        elapsed = time.perf_counter() - began
+        timing.calls += 1
+        timing.waiting_s += elapsed
+        timing.per_call_s.append(round(elapsed, 4))
+        draws.extend(_match(list(answer), chunk))
+        if progress is not None:
+            progress(len(draws), len(seeds))
+    return draws

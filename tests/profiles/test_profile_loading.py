@@ -1,0 +1,163 @@
+"""harness.profiles: built-in profiles, a user's overlay, and refusals that name the key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+from harness import suites
+from harness.catalogue import catalogue
+from harness.errors import UsageError
+from harness.profiles import load_profile, setting
+from harness.suites import Suite
+
+
+@dataclass(frozen=True)
+class _Thresholds:
+    p95_ms: float = setting(500.0, low=1, high=60_000)
+
+
+@dataclass(frozen=True)
+class _ToyLoad:
+    users: int = setting(10, low=1, high=10_000)
+    alpha: float = setting(0.0, low=0, high=0.5)
+    mode: Literal["fast", "slow"] = "fast"
+    thresholds: _Thresholds = field(default_factory=_Thresholds)
+    weights: tuple[float, ...] = setting((1.0, 2.0), low=0)
+
+    def false_alarm_bound(self) -> float:
+        return self.alpha
+
+
+@pytest.fixture(autouse=True)
+def toy_load_suite(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in 'load' suite, so the section machinery is tested without the real one."""
+    suite = Suite("load", ("L-01", "L-02", "L-03", "L-04"), _ToyLoad, lambda *a: None)
+    monkeypatch.setitem(suites._REGISTRY, "load", suite)
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "mine.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def refusal(tmp_path: Path, text: str) -> str:
+    with pytest.raises(UsageError) as caught:
+        load_profile(write(tmp_path, text))
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_quick_makes_s09_and_l04_optional_and_full_makes_everything_mandatory() -> None:
+    quick, full = load_profile("quick"), load_profile("full")
+    assert quick.optional == ("L-04", "S-09")
+    assert set(quick.mandatory) == set(catalogue()) - {"L-04", "S-09"}
+    assert full.mandatory == tuple(catalogue()) and full.optional == ()
+
+
+def test_a_user_file_overlays_what_it_extends_key_by_key(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, "extends: full\nload:\n  users: 20\n"
+                                           "  thresholds: {p95_ms: 250}\n"))
+    load = profile.section("load")
+    assert (load.users, load.thresholds.p95_ms, load.mode) == (20, 250.0, "fast")
+    assert profile.extends == "full" and profile.mandatory == tuple(catalogue())
+    assert profile.name == "mine" and profile.source.endswith("mine.yaml")
+    assert len(profile.source_sha256) == 64
+
+
+def test_a_user_file_without_extends_extends_quick(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, "name: ci\n"))
+    assert profile.extends == "quick" and profile.name == "ci"
+    assert profile.optional == ("L-04", "S-09")
+
+
+def test_a_user_file_moves_requirements_between_mandatory_and_optional(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, "mandatory: [S-09]\noptional: [F-03]\n"))
+    assert "S-09" in profile.mandatory and "F-03" in profile.optional
+    assert "F-03" not in profile.mandatory
+
+
+def test_the_resolved_profile_is_recorded_with_every_value(tmp_path: Path) -> None:
+    data = load_profile(write(tmp_path, "load: {users: 3}\n")).to_dict()
+    assert data["sections"]["load"] == {
+        "users": 3, "alpha": 0.0, "mode": "fast", "thresholds": {"p95_ms": 500.0},
+        "weights": [1.0, 2.0],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fairnes: {}\n", "unknown key 'fairnes' (did you mean 'fairness'?)"),
+        ("load: {usres: 3}\n", "unknown key 'load.usres' (did you mean 'users'?)"),
+        ("load: {thresholds: {p59_ms: 3}}\n",
+         "unknown key 'load.thresholds.p59_ms' (did you mean 'p95_ms'?)"),
+        ("zzz: 1\n", "unknown key 'zzz' (valid keys:"),
+    ],
+)
+def test_an_unknown_key_names_the_nearest_valid_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert expected in refusal(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("load: {users: 0}\n", "'load.users' is 0, out of range: allowed a whole number from 1"
+                               " to 10000"),
+        ("load: {users: ten}\n", "'load.users' must be a whole number from 1 to 10000"),
+        ("load: {users: true}\n", "'load.users' must be a whole number"),
+        ("load: {users: 2.5}\n", "'load.users' must be a whole number"),
+        ("load: {alpha: 0.7}\n", "'load.alpha' is 0.7, out of range: allowed a number from 0 to"
+                                 " 0.5"),
+        ("load: {mode: medium}\n", "'load.mode' must be one of 'fast', 'slow'"),
+        ("load: {weights: [1, -2]}\n", "'load.weights[1]' is -2, out of range"),
+        ("load: {weights: 3}\n", "'load.weights' must be a list"),
+        ("load: [1, 2]\n", "'load' must be a mapping"),
+        ("false_alarm_rate: 2\n", "'false_alarm_rate' must be a number above 0 and at most 1"),
+        ("extends: slow\n", "'extends' must be quick or full"),
+        ("optional: [F01]\n", "names 'F01', not a requirement of ACP-1 (did you mean 'F-01'?)"),
+        ("optional: [F-03]\nmandatory: [F-03]\n", "F-03 is listed as both mandatory and optional"),
+        ("optional: F-03\n", "'optional' must be a list of requirement ids"),
+    ],
+)
+def test_a_bad_value_names_the_key_and_the_allowed_values(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert expected in refusal(tmp_path, text)
+
+
+def test_a_section_of_a_suite_not_built_yet_cannot_be_set(tmp_path: Path) -> None:
+    message = refusal(tmp_path, "invariants: {examples: 10}\n")
+    assert "unknown key 'invariants': the invariants suite is not built in this version" in message
+
+
+def test_the_stated_false_alarm_rate_must_cover_what_the_sections_imply(tmp_path: Path) -> None:
+    message = refusal(tmp_path, "false_alarm_rate: 0.1\nload: {alpha: 0.5}\n")
+    assert "'false_alarm_rate' 0.1 is below" in message and "load 0.5" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("a: [1\n", "not valid YAML"), ("- 1\n- 2\n", "must be a YAML mapping")],
+)
+def test_a_file_that_is_not_a_yaml_mapping_is_refused(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert expected in refusal(tmp_path, text)
+
+
+def test_a_missing_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not quick or full, and not a readable file"):
+        load_profile(str(tmp_path / "absent.yaml"))
+
+
+def test_sections_are_built_from_their_dataclass_types() -> None:
+    section: Any = load_profile("quick").section("load")
+    assert isinstance(section, _ToyLoad) and isinstance(section.weights, tuple)
