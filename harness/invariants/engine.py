@@ -98,11 +98,12 @@ class Engine:
     ids: RunIds
     seed: int
     clock: Callable[[], float] = time.monotonic
+    progress: Callable[[str, int, int | None], None] | None = None
     assessed: Counter[str] = field(default_factory=Counter)
     stats: Counter[str] = field(default_factory=Counter)
     found: dict[str, _Found] = field(default_factory=dict)
     interruptions: list[dict[str, Any]] = field(default_factory=list)
-    interrupted_by: Counter[str] = field(default_factory=Counter)
+    trouble: Counter[str] = field(default_factory=Counter)  # no answer or 5xx, by requirement
     _time: _Clock = field(default_factory=lambda: _Clock(0.0, 0.0))
 
     # examples ----------------------------------------------------------------------------------
@@ -113,6 +114,8 @@ class Engine:
             self.stats[f"{kind}_skipped"] += 1
             return None
         self.stats[f"{kind}_started"] += 1
+        if self.progress is not None:
+            self.progress(f"invariants: {kind} examples", self.stats[f"{kind}_started"], None)
         return Example(self.wire, self.operator, self.ids, kind, self.assessed,
                        self._broken, self._interrupted)
 
@@ -144,7 +147,8 @@ class Engine:
 
     def _interrupted(self, ex: Example, exc: Interrupted) -> None:
         self.stats[f"{ex.kind}_interrupted"] += 1
-        self.interrupted_by[exc.requirement] += 1
+        if exc.reason in ("no_answer", "server_error"):
+            self.trouble[exc.requirement] += 1
         self.stats[f"interrupted_{exc.reason}"] += 1
         if len(self.interruptions) < _KEPT_INTERRUPTIONS:
             rows = ex.wire.trace.evidence()

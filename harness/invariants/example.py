@@ -30,9 +30,10 @@ __all__ = ["Example", "RunIds"]
 
 @dataclass
 class RunIds:
-    """The run's naming: round-id prefix, national-id space, and the example counter."""
+    """The run's naming: round ids (``name_round(purpose)`` gives ``lab-<run part>-<purpose>``),
+    the run's national-id space, and the example counter."""
 
-    run_part: str
+    name_round: Callable[[str], str]
     nid_base: int
     block: int
     examples: int = 0
@@ -77,7 +78,7 @@ class Example:
             self.on_interrupted(self, exc)
 
     def round_id(self, letter: str) -> str:
-        return f"lab-{self.ids.run_part}-{self.kind[0]}{self.number}-{letter}"
+        return self.ids.name_round(f"{self.kind[0]}{self.number}-{letter}")
 
     def create_round(self, letter: str, primary: int, reserve: int, amount: int) -> RoundModel:
         """Create a fresh round; a refusal means the run cannot go on (not a violation)."""

@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.invariants.people import is_valid_national_id
+from harness.synthetic import is_valid_national_id
 
 __all__ = [
     "BEFORE_DRAW",

@@ -12,24 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["BadId", "IdBlock", "bad_national_id", "check_digit", "is_valid_national_id"]
+from harness.synthetic import check_digit
+
+__all__ = ["BadId", "IdBlock", "bad_national_id"]
 
 _PREFIXES = 10**9
-
-
-def check_digit(prefix: str) -> int:
-    """The tenth digit that makes the nine ASCII digits ``prefix`` valid (ASTI-1 section 4)."""
-    remainder = sum(int(d) * (10 - i) for i, d in enumerate(prefix)) % 11
-    return remainder if remainder < 2 else 11 - remainder
-
-
-def is_valid_national_id(value: Any) -> bool:
-    """Ten ASCII digits, the right check digit, and not ten equal digits."""
-    if not isinstance(value, str) or len(value) != 10 or not value.isascii():
-        return False
-    if not value.isdigit() or len(set(value)) == 1:
-        return False
-    return int(value[9]) == check_digit(value[:9])
 
 
 def _valid_from_prefix(number: int) -> str:
