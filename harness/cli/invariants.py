@@ -1,4 +1,4 @@
-"""``harness invariants``: requirements I-01 to I-06 against one system (the target options only)."""
+"""``harness invariants``: requirements I-01 to I-06 against one system (target options only)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,10 @@ __all__ = ["CROWD", "PAY_ACTIONS", "Entry", "LifecyclePlan", "amounts", "beacons
            "lifecycle_plans"]
 
 # What an applicant entitled to pay does; "wrong_then_pay" retries the same key after a refusal.
-PAY_ACTIONS = ("pay", "skip", "wrong_then_pay", "replay", "wrong_only")
+# The first three pay, the last two leave the applicant unpaid.
+PAY_ACTIONS = ("pay", "wrong_then_pay", "replay", "skip", "wrong_only")
+_PAYING, _SKIP, _WRONG_ONLY = 3, 3, 4
+_action = st.integers(0, len(PAY_ACTIONS) - 1)
 # A crowd has at least this many people: with up to two previous winners at least 6 are
 # eligible, and K <= (E - 2) // 2 leaves at least 4 reserves for at least 2 forfeits.
 CROWD = 8
@@ -90,9 +93,14 @@ def lifecycle_plans(draw: st.DrawFn, max_people: int, max_slots: int) -> Lifecyc
     reserve = draw(st.integers(4 if crowd else 0, max(4, max_slots + 2)))
     if at and not crowd:
         reserve = max(eligible - primary, 0)
-    paying = draw(st.sampled_from(PAY_ACTIONS))
+    # By index into PAY_ACTIONS: a crowd's first three primaries skip, pay a wrong amount
+    # only, and pay; the same values are valid for any plan, so they survive the shrinker.
+    first = draw(st.integers(_SKIP, _SKIP) if crowd else _action)
+    second = draw(st.integers(_WRONG_ONLY, _WRONG_ONLY) if crowd else _action)
+    third = draw(st.integers(0, _PAYING - 1) if crowd else _action)
+    rest = draw(st.lists(_action, max_size=3))
+    primary_pay = tuple(PAY_ACTIONS[i] for i in (first, second, third, *rest))
     actions = st.lists(st.sampled_from(PAY_ACTIONS), min_size=1, max_size=4)
-    primary_pay = tuple(draw(actions))
     return LifecyclePlan(
         primary_slots=primary,
         reserve_slots=reserve,
@@ -102,12 +110,8 @@ def lifecycle_plans(draw: st.DrawFn, max_people: int, max_slots: int) -> Lifecyc
         late_entries=tuple(draw(st.lists(entries(max(size, 1)), max_size=2))),
         beacon_source=draw(st.one_of(st.none(), st.text("abcdefghij0123456789 :/-.", max_size=40))),
         beacon=draw(beacons()),
-        primary_pay=(("skip", "wrong_only", _paid(paying)) + primary_pay) if crowd else primary_pay,
+        primary_pay=primary_pay,
         promoted_pay=tuple(draw(actions)),
         others_try=draw(st.booleans()),
     )
 
-
-def _paid(action: str) -> str:
-    """A paying action: ``skip`` and ``wrong_only`` leave the applicant unpaid."""
-    return action if action in ("pay", "wrong_then_pay", "replay") else "pay"
