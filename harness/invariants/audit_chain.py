@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 __all__ = ["canonical_json", "chain_problem", "lifecycle_events"]
@@ -24,16 +25,25 @@ _STATES = ("registration", "closed", "committed", "drawn", "promotion", "final")
 
 
 def _number(value: float) -> str:
+    """ECMAScript's Number::toString, which RFC 8785 prescribes, from Python's shortest repr."""
     if not math.isfinite(value):
         raise ValueError("RFC 8785 has no NaN or infinity")
-    if value == int(value) and abs(value) < 1e21:
-        return str(int(value))
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        sign = "-" if exponent.startswith("-") else "+"
-        text = f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
-    return text
+    if value == 0:
+        return "0"
+    if value < 0:
+        return "-" + _number(-value)
+    _, digit_tuple, exponent = Decimal(repr(value)).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k, n = len(digits), int(exponent) + len(digits)  # value = 0.digits * 10**n
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return f"{digits[:n]}.{digits[n:]}"
+    if -6 < n <= 0:
+        return "0." + "0" * -n + digits
+    sign = "+" if n - 1 >= 0 else "-"
+    mantissa = digits if k == 1 else f"{digits[0]}.{digits[1:]}"
+    return f"{mantissa}e{sign}{abs(n - 1)}"
 
 
 def canonical_json(value: Any) -> str:

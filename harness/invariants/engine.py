@@ -180,6 +180,7 @@ class Engine:
             ex = self.start("lifecycle")
             if ex is None:
                 return
+            self.stats["lifecycle_crowds"] += plan.crowd
             try:
                 with ex.guard():
                     run_lifecycle(ex, plan)

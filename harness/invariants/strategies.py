@@ -51,6 +51,7 @@ class LifecyclePlan:
     primary_pay: tuple[str, ...]  # by primary rank, repeated when shorter than the list
     promoted_pay: tuple[str, ...]
     others_try: bool  # a reserve, an outsider and a forfeited primary try to pay
+    crowd: bool = False  # drawn as a crowd (every invariant in play)
 
 
 def amounts() -> st.SearchStrategy[int]:
@@ -75,13 +76,14 @@ def entries(people: int, *, bad: bool = True) -> st.SearchStrategy[Entry]:
 def lifecycle_plans(draw: st.DrawFn, max_people: int, max_slots: int) -> LifecyclePlan:
     """A whole round: who registers, the slots relative to who is eligible, who pays.
 
-    About half the plans are crowds, which put every invariant in play (at least two forfeits
-    and at least four reserves, a duplicate, an invalid or repeated entry, a wrong amount and a
-    deposit), so that a defect is met in most examples whatever the seed. Crowds and other plans
-    make the same draws with narrower bounds, so when the shrinker turns a failing crowd into an
-    ordinary plan the example stays the same, and it can then shrink below a crowd's minimums.
+    Three plans in four are crowds, which put every invariant in play (at least two forfeits and
+    at least two more reserves than forfeits, a duplicate, an invalid or repeated entry, a wrong
+    amount and a deposit), so that a defect is met in most examples whatever the seed. Crowds
+    and other plans make the same draws with narrower bounds, so when the shrinker turns a
+    failing crowd into an ordinary plan the example stays the same, and it can then shrink below
+    a crowd's minimums.
     """
-    crowd = draw(st.booleans())
+    crowd = draw(st.integers(0, 3)) > 0  # three in four; shrinks toward an ordinary plan
     previous = draw(st.integers(0, min(2, max_people)))
     size = draw(st.integers(CROWD if crowd else 0, max(max_people, CROWD if crowd else 0)))
     extra = draw(st.lists(entries(max(size, 1)), min_size=2 if crowd else 0, max_size=4))
@@ -90,7 +92,10 @@ def lifecycle_plans(draw: st.DrawFn, max_people: int, max_slots: int) -> Lifecyc
     at = draw(st.booleans())  # K + R exactly E (otherwise they fall where they fall)
     low_k, high_k = (2, max(2, min(max_slots, (eligible - 2) // 2))) if crowd else (0, max_slots)
     primary = draw(st.integers(low_k, high_k))
-    reserve = draw(st.integers(4 if crowd else 0, max(4, max_slots + 2)))
+    # A crowd draws at least K + 2 reserves (E - K >= K + 2), so that with f <= K forfeits the
+    # reserves promoted in rank order are one set among C(K + 2, f) >= 6 of that size.
+    low_r = max(4, primary + 2) if crowd else 0
+    reserve = draw(st.integers(low_r, max(low_r, max_slots + 2)))
     if at and not crowd:
         reserve = max(eligible - primary, 0)
     # By index into PAY_ACTIONS: a crowd's first three primaries skip, pay a wrong amount
@@ -113,5 +118,6 @@ def lifecycle_plans(draw: st.DrawFn, max_people: int, max_slots: int) -> Lifecyc
         primary_pay=primary_pay,
         promoted_pay=tuple(draw(actions)),
         others_try=draw(st.booleans()),
+        crowd=crowd,
     )
 
