@@ -16,13 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from harness.errors import TargetError
 from harness.fairness.analysis import RequirementAnalysis, analyse_draws
 from harness.fairness.draws import DrawSample
 from harness.fairness.enrolment import Enrolment, enrol, error_evidence
-from harness.fairness.lab_sampling import FetchTiming, fetch_lab_draws, lab_seeds
+from harness.fairness.lab_sampling import FetchTiming, fetch_lab_indices, lab_seeds
 from harness.fairness.population import Population
 from harness.fairness.published_list import compare_published
 from harness.fairness.settings import FairnessSettings, LabPopulation
@@ -118,24 +116,27 @@ def _draw_and_analyse(
 ) -> None:
     plan = lab_seeds(run_seed, index, spec.draws, spec.related_pairs)
     run.evidence["lab_seeds"] = plan.recipe()
+    n = population.size
+    sizes = (min(spec.primary_slots, n), min(spec.primary_slots + spec.reserve_slots, n)
+             - min(spec.primary_slots, n))
+    positions = {aid: i for i, aid in enumerate(population.ids)}
     timing = FetchTiming()
     step = f"lab draws, population {index + 1}"
     began = time.perf_counter()
-    draws = fetch_lab_draws(client, round_id, plan.seeds, settings.lab_batch, timing,
-                            lambda done, total: progress(step, done, total))
-    run.timing.update(lab_wait_s=timing.waiting_s, lab_calls=timing.calls,
-                      lab_total_s=time.perf_counter() - began)
-    began = time.perf_counter()
     try:
-        sample = DrawSample.from_id_lists(population, spec.primary_slots, spec.reserve_slots,
-                                          draws, plan.related_pairs)
-    except ValueError as exc:
+        rows = fetch_lab_indices(client, round_id, plan.seeds, settings.lab_batch, positions,
+                                 sizes, timing, lambda done, total: progress(step, done, total))
+        run.timing.update(lab_wait_s=timing.waiting_s, lab_calls=timing.calls,
+                          lab_total_s=time.perf_counter() - began,
+                          converting_s=timing.converting_s)
+        began = time.perf_counter()
+        sample = DrawSample(population, spec.primary_slots, spec.reserve_slots,
+                            rows[:, :sizes[0]], rows[:, sizes[0]:], plan.related_pairs)
+    except ValueError as exc:  # DrawShapeError, or a draw naming one applicant twice
         run.problem = f"a practice draw is not a valid draw over the eligible list: {exc}"
         run.problem_verdict = Verdict.FAIL
         return
-    run.evidence["draws_sha256"] = hashlib.sha256(
-        np.ascontiguousarray(sample.primary).tobytes()
-        + np.ascontiguousarray(sample.reserve).tobytes()).hexdigest()
+    run.evidence["draws_sha256"] = hashlib.sha256(rows.tobytes()).hexdigest()
     config = dataclasses.replace(settings.statistics, alpha=alpha_share)
     analysis_seed = int.from_bytes(run_seed.derive("fairness", "analysis", index)[:8], "big")
     run.analyses = analyse_draws(sample, config, analysis_seed)

@@ -8,7 +8,8 @@ draws overlap more than chance allows). The recipe is written into the evidence.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from harness.errors import TargetError
 from harness.seeds import RunSeed
 from harness.target import HttpTarget
 
-__all__ = ["FetchTiming", "LabSeeds", "fetch_lab_draws", "lab_seeds"]
+__all__ = ["DrawShapeError", "FetchTiming", "LabSeeds", "fetch_lab_indices", "lab_seeds"]
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,13 @@ def lab_seeds(run_seed: RunSeed, population: int, draws: int, related: int) -> L
 @dataclass
 class FetchTiming:
     calls: int = 0
-    waiting_s: float = 0.0
+    waiting_s: float = 0.0  # inside the lab calls (the target working, the answer parsed)
+    converting_s: float = 0.0  # ids -> indices, overlapped with the next call
     per_call_s: list[float] = field(default_factory=list)
+
+
+class DrawShapeError(ValueError):
+    """A practice draw that cannot be a draw over the eligible list (unknown id, wrong size)."""
 
 
 def _lists(item: Any, seed_hex: str) -> tuple[list[str], list[str]]:
@@ -93,21 +99,61 @@ def _match(answer: list[Any], chunk: Sequence[bytes]) -> list[tuple[list[str], l
     return lists
 
 
-def fetch_lab_draws(
+def _to_indices(lists: list[tuple[list[str], list[str]]], first_row: int,
+                index: Mapping[str, int], sizes: tuple[int, int]) -> np.ndarray:
+    """Rows of canonical positions (primary then reserve); DrawShapeError names the culprit."""
+    k, r = sizes
+    rows = np.empty((len(lists), k + r), dtype=np.int32)
+    for t, (primary, reserve) in enumerate(lists):
+        if len(primary) != k or len(reserve) != r:
+            raise DrawShapeError(f"draw {first_row + t} has {len(primary)} primary and"
+                                 f" {len(reserve)} reserve ids, expected {k} and {r}")
+        try:
+            rows[t, :k] = [index[aid] for aid in primary]
+            rows[t, k:] = [index[aid] for aid in reserve]
+        except KeyError as exc:
+            raise DrawShapeError(f"draw {first_row + t} names unknown applicant id"
+                                 f" {exc.args[0]!r}") from None
+    return rows
+
+
+def fetch_lab_indices(
     client: HttpTarget, round_id: str, seeds: Sequence[bytes], batch: int,
-    timing: FetchTiming, progress: Callable[[int, int], None] | None = None,
-) -> list[tuple[list[str], list[str]]]:
-    """Every seed's (primary, reserve) from the lab endpoint, ``batch`` seeds per call."""
-    draws: list[tuple[list[str], list[str]]] = []
-    for start in range(0, len(seeds), batch):
-        chunk = seeds[start:start + batch]
+    index: Mapping[str, int], sizes: tuple[int, int], timing: FetchTiming,
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """Every seed's draw as a row of canonical positions, ``batch`` seeds per lab call.
+
+    The next call is in flight while a batch's ids are turned into positions, so that work
+    hides in the time spent waiting on the target.
+    """
+    chunks = [seeds[start:start + batch] for start in range(0, len(seeds), batch)]
+
+    def call(chunk: Sequence[bytes]) -> tuple[list[Any], float]:
         began = time.perf_counter()
         answer = client.lab_draws(round_id, [seed.hex() for seed in chunk])
-        elapsed = time.perf_counter() - began
-        timing.calls += 1
-        timing.waiting_s += elapsed
-        timing.per_call_s.append(round(elapsed, 4))
-        draws.extend(_match(list(answer), chunk))
-        if progress is not None:
-            progress(len(draws), len(seeds))
-    return draws
+        return list(answer), time.perf_counter() - began
+
+    rows: list[np.ndarray] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="lab-draws") as caller:
+        calls = [caller.submit(call, chunks[0])] if chunks else []
+        try:
+            for number, chunk in enumerate(chunks):
+                if number + 1 < len(chunks):
+                    calls.append(caller.submit(call, chunks[number + 1]))
+                answer, elapsed = calls[number].result()
+                timing.calls += 1
+                timing.waiting_s += elapsed
+                timing.per_call_s.append(round(elapsed, 4))
+                began = time.perf_counter()
+                done = sum(len(r) for r in rows)
+                rows.append(_to_indices(_match(answer, chunk), done, index, sizes))
+                timing.converting_s += time.perf_counter() - began
+                if progress is not None:
+                    progress(done + len(chunk), len(seeds))
+        except BaseException:
+            for pending in calls:
+                pending.cancel()  # a queued call never starts; one in flight ends by its deadline
+            raise
+    k, r = sizes
+    return np.concatenate(rows) if rows else np.empty((0, k + r), dtype=np.int32)

@@ -10,6 +10,7 @@ differs is a FAIL whatever the battery says, since it is not the stream the draw
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +35,13 @@ __all__ = ["RandomnessJob"]
 
 SOURCES = ("server-seeds", "stream")
 _STREAM_ROUND_APPLICANTS = 3
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(10)
+    except OSError:  # not permitted here: run at the normal priority
+        pass
 
 
 def _battery(data: bytes, sequence_bits: int, sequences: int) -> BatteryReport:
@@ -68,8 +76,9 @@ class RandomnessJob:
             return
         finally:
             self.timing["pull_s"] = time.perf_counter() - began
-        # One process per source: two cores are shared with the target, which mostly waits.
-        self._pool = ProcessPoolExecutor(len(SOURCES),
+        # One process per source, at a lower priority: the battery fills the time the suite
+        # spends waiting on the target, and the target (often on the same machine) goes first.
+        self._pool = ProcessPoolExecutor(len(SOURCES), initializer=_lower_priority,
                                          mp_context=multiprocessing.get_context("spawn"))
         bits, count = self.settings.statistics.sequence_bits, self.settings.battery_sequences
         for source, data in zip(SOURCES, (seeds, stream), strict=True):

@@ -21,8 +21,6 @@ fairness:
     - {applicants: 8, primary_slots: 2, reserve_slots: 2, beacon: false}
   registration_workers: 4
   request_deadline: %(deadline)s
-  statistics:
-    calibration_draws: 1000
 """
 
 

@@ -6,6 +6,7 @@ thing wrong, and runs ``harness fairness`` against the proxy.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,6 @@ from _suitekit import run_fairness_command, small_profile, verdicts
 from harness.launcher import LaunchedTarget, launch
 
 pytestmark = pytest.mark.slow
-SEED = "fa" * 32
 LAB_DRAWS = r"/v1/lab/rounds/lab-[0-9a-f]{8}-pop0/draws"
 POP_LIST = r"/v1/rounds/lab-[0-9a-f]{8}-pop0/applicants"
 
@@ -41,9 +41,11 @@ SKIP_BATTERY = Rule("POST", "/v1/lab/server-seeds",
 
 def run_behind(reference: LaunchedTarget, rules: list[Rule], tmp_path: Path,
                deadline: float = 30.0) -> tuple[int, dict, dict]:
+    # One reference serves every test: each needs its own seed, or its rounds already exist.
+    seed = hashlib.sha256(tmp_path.name.encode()).hexdigest()
     with fault_proxy(reference.base_url, [*rules, SKIP_BATTERY]) as url:
         return run_fairness_command(
-            ["--target", url, "--admin-token", reference.admin_token, "--seed", SEED,
+            ["--target", url, "--admin-token", reference.admin_token, "--seed", seed,
              "--profile", small_profile(tmp_path, deadline)], tmp_path / "out")
 
 
