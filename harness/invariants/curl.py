@@ -84,7 +84,7 @@ class _Renderer:
             words.append("-H " + _quote(f"{name}: {value}"))
         if call.body is not None:
             words += ["-H 'Content-Type: application/json' --data-raw", self._body(call.body)]
-        words.append("-w '\\n'")
+        words.append("-w '\\n-> %{http_code}\\n'")
         line = " ".join(words)
         issued = x.reply.data.get("token") if isinstance(x.reply.data, dict) else None
         if x.reply.status == 201 and isinstance(issued, str) and issued in self.trace.tokens:

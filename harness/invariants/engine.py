@@ -103,7 +103,7 @@ class Engine:
     stats: Counter[str] = field(default_factory=Counter)
     found: dict[str, _Found] = field(default_factory=dict)
     interruptions: list[dict[str, Any]] = field(default_factory=list)
-    trouble: Counter[str] = field(default_factory=Counter)  # no answer or 5xx, by requirement
+    trouble: Counter[str] = field(default_factory=Counter)  # unjudgeable answers, by requirement
     _time: _Clock = field(default_factory=lambda: _Clock(0.0, 0.0))
 
     # examples ----------------------------------------------------------------------------------
@@ -147,8 +147,7 @@ class Engine:
 
     def _interrupted(self, ex: Example, exc: Interrupted) -> None:
         self.stats[f"{ex.kind}_interrupted"] += 1
-        if exc.reason in ("no_answer", "server_error"):
-            self.trouble[exc.requirement] += 1
+        self.trouble[exc.requirement] += 1
         self.stats[f"interrupted_{exc.reason}"] += 1
         if len(self.interruptions) < _KEPT_INTERRUPTIONS:
             rows = ex.wire.trace.evidence()

@@ -3,9 +3,9 @@
 FAIL: some example broke the requirement; the finding carries the shrunk example's requests and
 answers (tokens redacted) and a curl script that replays it, or the first failing example,
 unshrunk, when hypothesis's replay of the shrunk one did not fail again. INCONCLUSIVE: the
-requirement was never judged, the target failed to answer requests it owns (no answer, or a 5xx
-other than the contract's 503), or fewer examples completed than the profile requires. PASS
-otherwise.
+requirement was never judged, a request it judges got no judgeable answer (none, a 5xx other
+than the contract's 503, or 503/408 after every retry: counted, never a failure), or fewer
+examples completed than the profile requires. PASS otherwise.
 """
 
 from __future__ import annotations
@@ -112,9 +112,9 @@ def requirement_results(engine: Engine, settings: InvariantSettings) -> list[Req
                                  rid=rid)
         elif engine.trouble[rid]:
             summary = Message.of("invariants.target_failed",
-                                 "not assessed: the target failed to answer {count} request(s)"
-                                 " this requirement judges (no answer, or a server error)",
-                                 count=engine.trouble[rid])
+                                 "not assessed: {count} request(s) this requirement judges got"
+                                 " no answer that can be judged (none, a server error, or 503/408"
+                                 " after every retry)", count=engine.trouble[rid])
         elif completed < settings.min_completed_examples:
             summary = Message.of("invariants.too_few_examples",
                                  "not assessed: {completed} examples completed, the profile"

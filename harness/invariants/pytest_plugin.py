@@ -2,7 +2,7 @@
 
     pytest --harness-target http://127.0.0.1:8000 --harness-admin-token "$TOKEN"
 
-adds one test item per requirement (``invariants[I-01]`` ... ``invariants[I-06]``). The suite runs
+adds one test item per requirement (``harness-invariants::I-01`` ... ``::I-06``). The suite runs
 once, on the first item, exactly as ``harness invariants`` would (same profile, seed, evidence
 folder); each item then passes, fails with its shrunk request sequence and a curl replay, or is
 skipped when the verdict is INCONCLUSIVE, with the reason. Without ``--harness-target`` the plugin
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["InvariantItem"]
+__all__ = ["InvariantItem", "InvariantSuite"]
 
 _TOKEN_ENV = "HARNESS_ADMIN_TOKEN"  # noqa: S105 - the variable's name, not a secret
 _REQUIREMENTS = ("I-01", "I-02", "I-03", "I-04", "I-05", "I-06")
@@ -37,14 +37,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="evidence folder (default: reports/<run id>/)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect, so they apply to these items too
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     if not config.getoption("harness_target"):
         return
     config.stash[_RUN] = {}
-    items.extend(InvariantItem.from_parent(session, name=f"invariants[{rid}]", requirement=rid)
-                 for rid in _REQUIREMENTS)
+    suite = InvariantSuite.from_parent(session, name="harness-invariants",
+                                       nodeid="harness-invariants")
+    items.extend(suite.collect())
+
+
+class InvariantSuite(pytest.Collector):
+    """The suite's node: ``harness-invariants::I-01`` ... ``harness-invariants::I-06``."""
+
+    def collect(self) -> list[pytest.Item]:
+        return [InvariantItem.from_parent(self, name=rid, requirement=rid)
+                for rid in _REQUIREMENTS]
 
 
 class InvariantFailed(Exception):

@@ -112,8 +112,10 @@ class Trace:
     tokens: dict[str, str] = field(default_factory=dict)  # raw token -> label
     operator_token: str | None = None
 
-    def label_token(self, token: str, label: str) -> None:
-        self.tokens.setdefault(token, label)
+    def label_token(self, token: str, label: str, *, guess: bool = False) -> None:
+        """Name ``token`` in the evidence; a guessed name never replaces a given one."""
+        if not guess or token not in self.tokens:
+            self.tokens[token] = label
 
     def redact(self, text: str) -> str:
         if self.operator_token:
@@ -246,6 +248,9 @@ class Wire:
             reply = replace(reply, index=len(self.trace.exchanges) + 1)
             exchange = Exchange(reply.index, step, call, reply, group, elapsed)
             self.trace.exchanges.append(exchange)
+            issued = reply.data.get("token") if isinstance(reply.data, dict) else None
+            if isinstance(issued, str) and issued:  # redacted even if the model refuses it
+                self.trace.label_token(issued, f"issued in answer {reply.index}", guess=True)
         return exchange
 
 

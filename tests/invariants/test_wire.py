@@ -63,3 +63,9 @@ def test_evidence_never_holds_a_token() -> None:
     text = json.dumps(ex.wire.trace.evidence())
     assert "secret-applicant-token" not in text and "op-token" not in text
     assert "<token P0@a>" in text and "<operator-token>" in text
+
+
+def test_a_token_in_any_answer_is_redacted_even_one_the_model_refuses() -> None:
+    ex, _ = example(Scripted(lambda *a: (201, {"applicant_id": "x", "token": "dup-token-9"})))
+    ex.wire.send("register twice", Call("POST", "/v1/rounds/r/registrations", None, {}), "I-06")
+    assert "dup-token-9" not in json.dumps(ex.wire.trace.evidence())
