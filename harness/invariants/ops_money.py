@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from harness.invariants.model import (
     Expect,
-    RoundModel,
     World,
     close_deposits_outcome,
     deposit_outcome,
@@ -258,6 +257,3 @@ def _ledger_row(entry: Any) -> tuple[str, ...]:
     return tuple(str(entry.get(k)) for k in ("deposit_id", "applicant_id", "amount",
                                              "idempotency_key"))
 
-
-def unpaid_primaries(r: RoundModel) -> list[str]:
-    return forfeits_and_promotions(r)[0]
