@@ -100,8 +100,11 @@ def _scrub(text: str, database_url: str) -> str:
     if raw and raw.group(1):
         passwords.add(raw.group(1))
     text = text.replace(database_url, shown)
+    # Elsewhere in a driver's message too; a one- or two-character password would turn every
+    # such letter into *** (and hides nothing worth hiding).
     for password in sorted(passwords, key=len, reverse=True):
-        text = text.replace(str(password), "***")
+        if len(str(password)) > 2:
+            text = text.replace(str(password), "***")
     return text
 
 
