@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
 import socket
 import threading
 import time
@@ -78,6 +79,10 @@ class _Watchdog:
     _PRUNE_AT = 1024  # finished guards kept in the heap before it is rebuilt without them
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start empty; also in a forked child, where the parent's thread and lock are void."""
         self._cond = threading.Condition()
         self._heap: list[tuple[float, int, CallGuard]] = []
         self._order = itertools.count()
@@ -92,7 +97,8 @@ class _Watchdog:
                     target=self._run, name="harness-deadline-watchdog", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][2] is guard:  # only an earlier deadline changes the thread's wait
+                self._cond.notify()
 
     def finished(self) -> None:
         """A watched call ended; now and then drop the ended calls from the heap."""
@@ -123,6 +129,7 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
+os.register_at_fork(after_in_child=_WATCHDOG.reset)
 
 
 @contextmanager

@@ -38,6 +38,7 @@ __all__ = [
     "LaunchedTarget",
     "ResolvedTarget",
     "launch",
+    "listing_order",
     "parse_spec",
     "resolve_target",
 ]
@@ -87,16 +88,24 @@ def _catalogue() -> dict[str, Builtin]:
 BUILTIN: dict[str, Builtin] = _catalogue()
 
 
-def parse_spec(spec: str) -> Builtin:
-    """The built-in target named ``spec``; otherwise a usage error naming the valid names."""
+def parse_spec(spec: str, *, urls: bool = True) -> Builtin:
+    """The built-in target named ``spec``; otherwise a usage error naming the valid names
+    (and, with ``urls``, saying that a URL is accepted too)."""
     if spec in BUILTIN:
         return BUILTIN[spec]
-    names = sorted(BUILTIN)
+    names = sorted(BUILTIN, key=listing_order)
     match = difflib.get_close_matches(spec, names, n=1, cutoff=0.5)
     hint = f" (did you mean {match[0]}?)" if match else ""
+    choices = (["URL (http:// or https://)"] if urls else []) + names
     raise UsageError(
-        f"unknown target {spec[:100]!r}{hint}; give an http(s):// URL or one of {', '.join(names)}"
+        f"unknown target {spec[:100]!r}{hint}; use --target"
+        f" {', '.join(choices[:-1])} or {choices[-1]}"
     )
+
+
+def listing_order(name: str) -> tuple[int, str]:
+    """Reference first, then the alternative, then the faulty variants by name."""
+    return ({"reference": 0, "alternative": 1}.get(BUILTIN[name].kind, 2), name)
 
 
 class _Server:

@@ -216,8 +216,9 @@ class HttpTarget:
         request = response.request
         method = request.method or "?"
         path = urlsplit(request.path_url or "/").path
-        auth = request.headers.get("Authorization", "")
-        used = auth.split(" ", 1)[1] if " " in auth else None
+        auth = request.headers.get("Authorization") or ""
+        text = auth.decode("latin-1") if isinstance(auth, bytes) else auth
+        used = text.split(" ", 1)[1] if " " in text else None
         excerpt = self._excerpt(response.content, used)
         return TargetProtocolError(
             f"{method} {path}: {problem}: {excerpt[:120]!r}",

@@ -158,3 +158,9 @@ def test_a_built_in_name_is_launched_for_the_block() -> None:
             assert target.health()["status"] == "ok"
         process = resolved.launched.process
     assert process.poll() is not None
+
+
+def test_serve_refuses_an_unknown_defect_in_one_line(capsys) -> None:
+    assert main(["serve", "--target", "faulty:registration-order-bais"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "did you mean faulty:registration-order-bias?" in err

@@ -199,7 +199,48 @@ def test_an_unknown_host_is_unreachable() -> None:
     assert type(caught) is TargetUnreachable, repr(caught)
 
 
-def test_a_well_behaved_server_answers_through_the_same_guarded_path() -> None:
-    with server(answer(b"200 OK", b'{"status": "ok"}')) as url, HttpTarget(url) as target:
-        for _ in range(3):
+def test_consecutive_calls_reuse_one_kept_alive_connection() -> None:
+    accepted: list[int] = []
+
+    def keep_alive(conn: socket.socket) -> None:
+        accepted.append(1)
+        body = b'{"status": "ok"}'
+        while True:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                data += chunk
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    with server(keep_alive) as url, HttpTarget(url) as target:
+        for _ in range(20):
             assert target.health() == {"status": "ok"}
+    assert len(accepted) == 1
+
+
+def _timeout_in_child(url: str, results: object) -> None:
+    with HttpTarget(url, "t", deadline=DEADLINE) as target:
+        try:
+            target.health()
+            results.put("answered")  # type: ignore[attr-defined]
+        except TargetError as exc:
+            results.put(type(exc).__name__)  # type: ignore[attr-defined]
+
+
+def test_the_deadline_holds_in_a_forked_child() -> None:
+    """The watchdog thread does not survive fork(); the child must get its own."""
+    import multiprocessing
+
+    with server(silent) as url:
+        with HttpTarget(url, "t", deadline=0.2) as target:  # the parent's watchdog is running
+            assert isinstance(outcome(target.health), TargetTimeout)
+        context = multiprocessing.get_context("fork")
+        results = context.Queue()
+        child = context.Process(target=_timeout_in_child, args=(url, results), daemon=True)
+        child.start()
+        try:
+            assert results.get(timeout=HANG_BOUND) == "TargetTimeout"
+        finally:
+            child.join(HANG_BOUND)

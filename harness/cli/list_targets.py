@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from harness.launcher import BUILTIN
+from harness.launcher import BUILTIN, listing_order
 from harness.verdict import ExitCode
 
 __all__ = ["register"]
@@ -24,7 +24,7 @@ def register(commands: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    entries = [BUILTIN[name].as_dict() for name in sorted(BUILTIN, key=_order)]
+    entries = [BUILTIN[name].as_dict() for name in sorted(BUILTIN, key=listing_order)]
     if args.json:
         print(json.dumps(entries, indent=2))
         return ExitCode.OK
@@ -34,6 +34,3 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{entry['name']:<{width}}  {entry['kind']:<11}  {entry['description']}{fails}")
     return ExitCode.OK
 
-
-def _order(name: str) -> tuple[int, str]:
-    return ({"reference": 0, "alternative": 1}.get(BUILTIN[name].kind, 2), name)

@@ -48,7 +48,7 @@ def register(commands: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     defect = None
     if args.target.startswith("faulty:"):
-        defect = parse_spec(args.target).args[0]  # a usage error naming the defects if unknown
+        defect = parse_spec(args.target, urls=False).args[0]  # unknown: names the valid ones
     elif args.target != "reference":
         if args.target == "alternative":
             raise UsageError(f"target {args.target!r} is not available yet; use --target reference")
