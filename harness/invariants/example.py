@@ -97,7 +97,8 @@ class Example:
 
     def run(self, op: Op) -> Reply:
         """Send ``op`` and judge its answer; a violation ends the example."""
-        reply = self.wire.send(op.step, op.call(self.world), op.requirement)
+        reply = self.wire.send(op.step, op.call(self.world), op.requirement,
+                               repeatable=getattr(op, "repeatable", False))
         self.assessed[op.requirement] += 1
         violation = op.judge(self.world, reply)
         if violation is not None:

@@ -86,6 +86,7 @@ class Deposit:
     token_of: tuple[str, str] | None = None  # (round id, applicant id) whose token is used
     racing_same_key: bool = False  # judged after a twin sent with it: request_in_progress is ok
     requirement: ClassVar[str] = "I-03"
+    repeatable: ClassVar[bool] = True  # a retry with the same Idempotency-Key cannot pay twice
 
     def behind(self, earlier: list[Any]) -> Deposit:
         """This deposit judged after ``earlier`` ops of the same concurrent step: when one of
@@ -119,6 +120,8 @@ class Deposit:
 
     def judge(self, world: World, reply: Reply) -> Violation | None:
         requirement, allowed = self.expected(world)
+        if reply.after_transient and Expect(201) in allowed:
+            allowed.append(Expect(200))  # the 503'd original was recorded: this is its replay
         wrong = outcome_violation(requirement, self.step, reply, allowed)
         if wrong or reply.status not in (200, 201):
             return wrong
@@ -129,8 +132,8 @@ class Deposit:
         if problem:
             return shape_violation("I-03", self.step, problem, reply)
         r = world.rounds[self.round_id]
-        if reply.status == 200:
-            return _replay_problem(r.deposits.get(self.applicant_id), body, self.step, reply)
+        if reply.status == 200 and self.applicant_id in r.deposits:
+            return _replay_problem(r.deposits[self.applicant_id], body, self.step, reply)
         if body["applicant_id"] != self.applicant_id or body["amount"] != self.amount:
             return shape_violation("I-03", self.step, "names another applicant or amount", reply)
         r.deposits[self.applicant_id] = dict(body, idempotency_key=self.key)

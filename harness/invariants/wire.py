@@ -5,12 +5,12 @@ recorded in the example's ``Trace``: that list is what a failing example reports
 the curl replay is rendered from, and how many requests a run needed.
 
 The contract lets a system shed load (503 with Retry-After) and drop a slow client (408 or a
-closed connection), and promises that a 503 or 408 is only answered to a request it did not
-process. Those answers are counted, never judged: the request is sent again a few times (after
-Retry-After, capped), and when the answers keep coming, or no answer comes at all, the example is
-interrupted (``Interrupted``), which the engine counts instead of failing the system. A 5xx of
-another kind interrupts the example too, with its evidence, and leaves the affected requirement
-INCONCLUSIVE unless something else fails it.
+closed connection); both are counted, never judged. What such a request did is unknown, so only
+what is safe to repeat is sent again (after Retry-After, capped): reads, and deposits, which a
+client retries with the same Idempotency-Key (the deposit judgement then accepts the original's
+replay as well as a first payment). Any other write, a 503/408 that persists, no answer at all,
+or a 5xx of another kind interrupts the example (``Interrupted``), with its evidence; the engine
+counts it, and the requirement that request belongs to is INCONCLUSIVE unless something fails it.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class Reply:
     is_json: bool
     error: str | None = None
     index: int = 0  # the exchange's number in the example's trace
+    after_transient: bool = False  # sent again after a 503/408 whose effect is unknown
 
     def code(self) -> str | None:
         """The contract's error code, when the body is an error object."""
@@ -177,14 +178,18 @@ class Wire:
         self.trace = Trace(operator_token=operator_token)
         return self.trace
 
-    def send(self, step: str, call: Call, requirement: str) -> Reply:
-        """Send ``call``, again after a 503/408; anything unjudgeable interrupts."""
-        for attempt in range(self._retries + 1):
+    def send(self, step: str, call: Call, requirement: str, *, repeatable: bool = False
+             ) -> Reply:
+        """Send ``call``; a read, or a ``repeatable`` write, is sent again after a 503/408
+        (the reply then says ``after_transient``); anything unjudgeable interrupts."""
+        retries = self._retries if repeatable or call.method == "GET" else 0
+        for attempt in range(retries + 1):
             exchange = self._exchange(self._target, step, call, None)
-            if _transient(exchange.reply) and attempt < self._retries:
+            if _transient(exchange.reply) and attempt < retries:
                 time.sleep(self._pause(exchange.reply, attempt))
                 continue
-            return self._judgeable(exchange, requirement)
+            reply = self._judgeable(exchange, requirement)
+            return replace(reply, after_transient=attempt > 0)
         raise AssertionError("unreachable")
 
     def send_together(

@@ -24,16 +24,26 @@ def _busy_then(times: int, final: tuple[int, object]):
     return answer
 
 
-def test_a_503_is_sent_again_and_counted_not_judged() -> None:
-    ex, _ = example(Scripted(_busy_then(2, (201, CREATED))))
-    reply = ex.wire.send("create", Call("POST", "/v1/rounds", "op-token", {}), "I-01")
-    assert reply.status == 201
-    assert [x.reply.status for x in ex.wire.trace.exchanges] == [503, 503, 201]
+def test_a_503_on_a_read_or_a_deposit_is_sent_again_and_counted_not_judged() -> None:
+    ex, _ = example(Scripted(_busy_then(2, (200, CREATED))))
+    reply = ex.wire.send("read", Call("GET", "/v1/rounds/r"), "I-01")
+    assert reply.status == 200 and reply.after_transient
+    assert [x.reply.status for x in ex.wire.trace.exchanges] == [503, 503, 200]
     assert ex.wire.counts["status_503"] == 2
+    ex, _ = example(Scripted(_busy_then(1, (201, {}))))
+    pay = Call("POST", "/v1/rounds/r/deposits", "t", {"amount": 5}, {"Idempotency-Key": "k"})
+    assert ex.wire.send("pay", pay, "I-03", repeatable=True).status == 201
+
+
+def test_another_write_is_not_repeated_after_a_503_whose_effect_is_unknown() -> None:
+    ex, _ = example(Scripted(_busy_then(1, (201, CREATED))))
+    with pytest.raises(Interrupted) as caught:
+        ex.wire.send("create", Call("POST", "/v1/rounds", "op-token", {}), "I-01")
+    assert caught.value.reason == "transient_503" and len(ex.wire.trace.exchanges) == 1
 
 
 @pytest.mark.parametrize(("answer", "reason"), [
-    (_busy_then(10, (201, CREATED)), "transient_503"),
+    (_busy_then(10, (200, CREATED)), "transient_503"),
     (lambda *a: (500, b"<h1>Internal Server Error</h1>"), "server_error"),
     (lambda *a: None, "no_answer"),
 ])
