@@ -9,9 +9,9 @@ INCONCLUSIVE with the reason, and the evidence is written all the same.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,9 @@ class RunOptions:
     source: str | None = None
     restart_cmd: str | None = None
     db: str | None = None
+    # A command's own options that set profile values, as dotted keys ("load.users": 50);
+    # they win over the profile file.
+    overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def run_suites(
     scope: str, suite_names: Sequence[str], options: RunOptions, events: EventSink
 ) -> RunOutcome:
     """Run the named suites one after another against the target and write the output folder."""
-    profile = load_profile(options.profile)
+    profile = load_profile(options.profile, options.overrides)
     seed = RunSeed.parse(options.seed) if options.seed else RunSeed.fresh()
     suites = [get_suite(name) for name in suite_names]
     out_dir = Path(options.out) if options.out else Path("reports") / seed.run_id
@@ -93,12 +96,13 @@ def run_suites(
 
 
 def _check_writable(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {str(out_dir)!r}: cannot create it ({exc.strerror})") from None
-    if not os.access(out_dir, os.W_OK):
-        raise UsageError(f"--out {str(out_dir)!r}: not writable")
+    """Refuse an output folder that cannot be made, before anything runs (creating nothing)."""
+    probe = out_dir.absolute()
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {str(out_dir)!r}: cannot be created or written ({probe} is not"
+                         " a writable folder)")
 
 
 @contextmanager

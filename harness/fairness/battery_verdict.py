@@ -32,7 +32,7 @@ from harness.fairness.sp800_22.assessment import ALPHA as FIRST_LEVEL_ALPHA
 from harness.fairness.sp800_22.assessment import MIN_SEQUENCES_FOR_UNIFORMITY
 from harness.fairness.stats.holm import holm_adjust
 from harness.fairness.stats.plotdata import quantiles_qq
-from harness.fairness.stats.result import RequirementAnalysis, StatTest
+from harness.fairness.stats.result import RequirementAnalysis, StatTest, jsonable
 from harness.verdict import Verdict
 
 __all__ = ["assess_batteries", "assess_battery", "battery_rule", "excursion_applicability",
@@ -129,7 +129,8 @@ def _column_tests(source: str, name: str, label: str, values: np.ndarray,
     tests = [_column_test(
         f"{prefix}:proportion", "the column's P-values are uniform on (0, 1), so the number of "
         f"sequences with P < {FIRST_LEVEL_ALPHA} is Binomial(m, {FIRST_LEVEL_ALPHA})",
-        float(failures), None, float(stats.binom.sf(failures - 1, m, FIRST_LEVEL_ALPHA)),
+        float(failures), None,
+        float(special.bdtrc(failures - 1, m, FIRST_LEVEL_ALPHA)) if failures else 1.0,
         failures / m, f"share of sequences with P < {FIRST_LEVEL_ALPHA}",
         "SP 800-22 4.2.1 with the exact binomial tail", m)]
     if m < MIN_SEQUENCES_FOR_UNIFORMITY:
@@ -141,7 +142,7 @@ def _column_tests(source: str, name: str, label: str, values: np.ndarray,
     chi2 = float(np.sum((bins - m / 10) ** 2 / (m / 10)))
     tests.append(_column_test(
         f"{prefix}:uniformity", "the column's P-values are uniform on (0, 1)", chi2, 9.0,
-        float(stats.chi2.sf(chi2, 9)), float(np.sqrt(chi2 / m)),
+        float(special.chdtrc(9, chi2)), float(np.sqrt(chi2 / m)),
         "Cohen's w of the 10-bin P-value histogram", "SP 800-22 4.2.2 statistic", m))
     return tests, None
 
@@ -180,7 +181,7 @@ def assess_batteries(results: Mapping[str, Any], config: FairnessConfig) -> Requ
     else:
         verdict, reason = Verdict.PASS, (f"no column rejected at family-wise alpha = "
                                          f"{config.alpha:g} ({len(final)} p-values)")
-    return RequirementAnalysis("F-07", verdict, final, reason, plots, decision,
+    return RequirementAnalysis("F-07", verdict, final, reason, jsonable(plots), jsonable(decision),
                                f"fairness.battery.{verdict.value.lower()}",
                                {"alpha": config.alpha, "rejected": rejected, "gaps": len(gaps)})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,13 +65,17 @@ class RandomnessJob:
     def n_bytes(self) -> int:
         return self.settings.battery_sequences * self.settings.statistics.sequence_bits // 8
 
-    def start(self, client: HttpTarget, public: HttpTarget) -> None:
+    def start(self, client: HttpTarget, public: HttpTarget,
+              progress: Callable[[str, int, int], None]) -> None:
         began = time.perf_counter()
         try:
-            seeds = pull_server_seeds(client, self.n_bytes)
+            seeds = pull_server_seeds(client, self.n_bytes,
+                                      lambda done, total: progress("server seeds (F-07)", done,
+                                                                   total))
             round_id, digest = self._stream_round(client, public)
-            stream, self.comparisons = pull_streams(client, self.run_seed, round_id, digest,
-                                                    self.n_bytes)
+            stream, self.comparisons = pull_streams(
+                client, self.run_seed, round_id, digest, self.n_bytes,
+                lambda done, total: progress("draw stream bytes (F-07)", done, total))
         except TargetError as exc:
             self.error = error_evidence(exc)
             return
@@ -104,14 +109,14 @@ class RandomnessJob:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def finish(self) -> RequirementResult:
+    def finish(self, progress: Callable[[str, int, int], None]) -> RequirementResult:
         """F-07's result; waits for the battery."""
         try:
-            return self._result()
+            return self._result(progress)
         finally:
             self.close()
 
-    def _result(self) -> RequirementResult:
+    def _result(self, progress: Callable[[str, int, int], None]) -> RequirementResult:
         evidence: dict[str, Any] = {"sequences_per_source": self.settings.battery_sequences,
                                     "sequence_bits": self.settings.statistics.sequence_bits,
                                     "stream_comparisons": [c.to_dict() for c in self.comparisons],
@@ -126,7 +131,11 @@ class RandomnessJob:
                                  " ({reason})", reason=self.error.get("message", ""))
             return not_assessed("F-07", message, {**evidence, "error": self.error})
         began = time.perf_counter()
-        reports = {source: job.result() for source, job in self._jobs.items()}
+        reports: dict[str, BatteryReport] = {}
+        for source, job in self._jobs.items():
+            progress("SP 800-22 battery (F-07), sources", len(reports), len(self._jobs))
+            reports[source] = job.result()
+        progress("SP 800-22 battery (F-07), sources", len(reports), len(self._jobs))
         self.timing["battery_wait_s"] = time.perf_counter() - began
         return _battery_result(reports, self.settings, evidence)
 

@@ -9,15 +9,16 @@ INCONCLUSIVE with the reason, and F-06 still runs on real rounds.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from harness.catalogue import requirements_of
 from harness.errors import TargetError
 from harness.events import EventSink
-from harness.fairness.analysis import decision_rule
+from harness.fairness.analysis import analyse_samples, decision_rule
 from harness.fairness.enrolment import error_evidence
 from harness.fairness.lab_population import PopulationRun, run_population
-from harness.fairness.outcome import REMEDIATION, combine_populations, not_assessed
+from harness.fairness.outcome import REMEDIATION, analysis_result, not_assessed
 from harness.fairness.randomness import RandomnessJob
 from harness.fairness.replay_rounds import assess_replays
 from harness.fairness.settings import FairnessSettings
@@ -80,22 +81,41 @@ def _problem_results(runs: list[PopulationRun]) -> dict[str, RequirementResult] 
     return results
 
 
-def _uniformity(runs: list[PopulationRun], settings: FairnessSettings
-                ) -> dict[str, RequirementResult]:
+def _uniformity(runs: list[PopulationRun], settings: FairnessSettings, run_seed: RunSeed,
+                timing: dict[str, Any]) -> dict[str, RequirementResult]:
+    """F-01..F-05 over every population's sample, one Holm family at the profile's alpha."""
     problems = _problem_results(runs)
     if problems is not None:
         return problems
-    alpha = settings.statistics.alpha / len(runs)
-    rule = {**decision_rule(settings.statistics), "populations": len(runs),
-            "alpha_per_population": alpha}
+    # With one population its tests keep their plain names; several are told apart by label.
+    samples = {("" if len(runs) == 1 else run.label): run.sample
+               for run in runs if run.sample is not None}
+    seed = int.from_bytes(run_seed.derive("fairness", "analysis")[:8], "big")
+    began = time.perf_counter()
+    analyses = analyse_samples(samples, settings.statistics, seed)
+    timing["analysis_s"] = time.perf_counter() - began
+    rule = {**decision_rule(settings.statistics), "populations": list(samples) or [""]}
     rounds = {run.label: run.evidence.get("round_id") for run in runs}
     return {
-        rid: combine_populations(
-            rid, {run.label: run.analyses[rid] for run in runs if run.analyses}, alpha,
-            {"decision_rule": rule, "stated_biases": settings.statistics.stated_biases(),
-             "population_rounds": rounds})
+        rid: analysis_result(rid, analyses[rid], settings.statistics.alpha,
+                             {"decision_rule": rule, "population_rounds": rounds})
         for rid in UNIFORMITY
     }
+
+
+def _contained(requirement_ids: tuple[str, ...], part: Callable[[], dict[str, RequirementResult]]
+               ) -> dict[str, RequirementResult]:
+    """Run one part of the suite; a bug in it leaves only its own requirements INCONCLUSIVE
+    (a FAIL found by another part must not be lost to it)."""
+    try:
+        return part()
+    except Exception as exc:  # noqa: BLE001 - contained here, recorded as evidence
+        error = {"type": type(exc).__name__, "reason": str(exc)}
+        message = Message.of("fairness.part_crashed",
+                             "not assessed: this part of the fairness suite stopped with"
+                             " {error_type}: {reason}", error_type=error["type"],
+                             reason=error["reason"] or "(no message)")
+        return {rid: not_assessed(rid, message, {"error": error}) for rid in requirement_ids}
 
 
 @register_suite("fairness", requirements_of("fairness"), FairnessSettings)
@@ -109,22 +129,28 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
     job = RandomnessJob(settings, run_seed)
     timing: dict[str, Any] = {}
     populations: dict[str, Any] = {}
+
+    def start_battery() -> dict[str, RequirementResult]:
+        job.start(client, public, events.progress)
+        return {}  # F-07's verdict comes with job.finish
+
+    def uniformity() -> dict[str, RequirementResult]:
+        runs = [run_population(client, public, run_seed, i, spec, settings, events.progress)
+                for i, spec in enumerate(settings.populations)]
+        timing["populations"] = {run.label: run.timing for run in runs}
+        populations.update({run.label: run.evidence for run in runs})
+        return _uniformity(runs, settings, run_seed, timing)
+
     try:
         lab, probe_error = _lab_mode(client)
         results = _without_lab(lab, probe_error) if not lab else {}
         if lab:
-            job.start(client, public)
-            alpha = settings.statistics.alpha / len(settings.populations)
-            runs = [run_population(client, public, run_seed, i, spec, settings, alpha,
-                                   events.progress)
-                    for i, spec in enumerate(settings.populations)]
-            timing["populations"] = {run.label: run.timing for run in runs}
-            populations = {run.label: run.evidence for run in runs}
-            results.update(_uniformity(runs, settings))
-        results["F-06"] = assess_replays(client, public, run_seed, settings, bool(lab),
-                                         events.progress)
-        if lab:
-            results["F-07"] = job.finish()
+            results.update(_contained(("F-07",), start_battery))
+            results.update(_contained(UNIFORMITY, uniformity))
+        results.update(_contained(("F-06",), lambda: {"F-06": assess_replays(
+            client, public, run_seed, settings, bool(lab), events.progress)}))
+        if lab and "F-07" not in results:
+            results.update(_contained(("F-07",), lambda: {"F-07": job.finish(events.progress)}))
             timing["f07"] = job.timing
     finally:
         job.close()

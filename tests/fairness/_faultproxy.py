@@ -35,7 +35,8 @@ class Rule:
     hits: int = 0
 
 
-def _handler(upstream: str, rules: list[Rule]) -> type[BaseHTTPRequestHandler]:
+def _handler(upstream: str, rules: list[Rule], log: list[tuple[str, str, bytes]] | None
+             ) -> type[BaseHTTPRequestHandler]:
     local = threading.local()
 
     class Forward(BaseHTTPRequestHandler):
@@ -47,6 +48,8 @@ def _handler(upstream: str, rules: list[Rule]) -> type[BaseHTTPRequestHandler]:
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if log is not None:
+                log.append((self.command, self.path, body))
             session = getattr(local, "session", None) or requests.Session()
             local.session = session
             headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
@@ -79,11 +82,18 @@ def _handler(upstream: str, rules: list[Rule]) -> type[BaseHTTPRequestHandler]:
     return Forward
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return None  # a client that gave up (the slow rules) is expected, not news
+
+
 @contextmanager
-def fault_proxy(upstream: str, rules: list[Rule]) -> Iterator[str]:
-    """The proxy's base URL for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream.rstrip("/"), rules))
-    server.daemon_threads = True
+def fault_proxy(upstream: str, rules: list[Rule],
+                log: list[tuple[str, str, bytes]] | None = None) -> Iterator[str]:
+    """The proxy's base URL for the duration of the block; ``log`` receives every request."""
+    server = _QuietServer(("127.0.0.1", 0), _handler(upstream.rstrip("/"), rules, log))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from _faultproxy import Answer, Rule, fault_proxy
-from _suitekit import run_fairness_command, small_profile, verdicts
+from _suitekit import SKIP_BATTERY, run_fairness_command, small_profile, verdicts
 
 from harness.launcher import LaunchedTarget, launch
 
@@ -26,17 +26,6 @@ POP_LIST = r"/v1/rounds/lab-[0-9a-f]{8}-pop0/applicants"
 def reference() -> Iterator[LaunchedTarget]:
     with launch("reference", lab=True) as target:
         yield target
-
-
-def _bulk_seeds(body: bytes) -> bool:
-    return int(json.loads(body)["count"]) > 1
-
-
-# F-07 is not under test here: its bulk byte requests are refused at once, so these runs skip
-# the minute of SP 800-22 work (F-07 is then INCONCLUSIVE); the lab-mode probe still succeeds.
-SKIP_BATTERY = Rule("POST", "/v1/lab/server-seeds",
-                    lambda a: (503, {"Content-Type": "application/json", "Retry-After": "1"},
-                               b'{"error": "unavailable", "message": "busy"}'), when=_bulk_seeds)
 
 
 def run_behind(reference: LaunchedTarget, rules: list[Rule], tmp_path: Path,

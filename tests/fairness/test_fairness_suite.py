@@ -28,8 +28,19 @@ def test_the_reference_passes_the_quick_profile(tmp_path: Path) -> None:
     assert code == 0 and report["verdict"] == "PASS" and report["scope"] == "fairness"
     assert sorted(p.name for p in out.iterdir()) == ["evidence.json", "report.json"]
     assert evidence["target"]["identity"]["contract"] == "ASTI-1"
-    f03 = next(r for r in report["requirements"] if r["id"] == "F-03")
-    assert f03["measurements"] and f03["evidence"]["decision_rule"]
+    by_id = {r["id"]: r for r in report["requirements"]}
+    assert by_id["F-03"]["measurements"] and by_id["F-03"]["evidence"]["decision_rule"]
+    # Plot data for the report: observed vs expected counts, rate by registration decile with
+    # its band, p-value QQ.
+    f01, f03 = by_id["F-01"]["evidence"], by_id["F-03"]["evidence"]
+    assert {"primary_count_histogram", "test_p_value_qq"} <= set(f01["plots"])
+    band = f03["plots"]["rate_by_registration_order"]
+    assert len(band["rate"]) == len(band["lower"]) == 10
+    # What a rerun needs: the seed, the resolved profile, the registered population, the recipes.
+    (population,) = evidence["suites"][0]["evidence"]["populations"].values()
+    assert len(population["registered"]["applicant_ids"]) == 3000
+    assert population["lab_seeds"]["draws"] == 1000 and population["people_recipe"]
+    assert evidence["profile"]["sections"]["fairness"]["populations"][0]["applicants"] == 3000
 
 
 def test_registration_order_bias_fails_f03(tmp_path: Path) -> None:

@@ -161,3 +161,16 @@ def test_a_missing_file_is_refused_in_one_line(tmp_path: Path) -> None:
 def test_sections_are_built_from_their_dataclass_types() -> None:
     section: Any = load_profile("quick").section("load")
     assert isinstance(section, _ToyLoad) and isinstance(section.weights, tuple)
+
+
+def test_command_line_overrides_win_over_the_file_and_are_validated(tmp_path: Path) -> None:
+    path = write(tmp_path, "extends: full\nload: {users: 20}\n")
+    profile = load_profile(path, {"load.users": 7, "load.thresholds.p95_ms": 100})
+    load = profile.section("load")
+    assert (load.users, load.thresholds.p95_ms) == (7, 100.0)
+    assert profile.to_dict()["overrides"] == {"load.users": 7, "load.thresholds.p95_ms": 100}
+    assert profile.mandatory == tuple(catalogue())  # the file's split is kept
+    with pytest.raises(UsageError, match="'load.users' is 0, out of range"):
+        load_profile("quick", {"load.users": 0})
+    with pytest.raises(UsageError, match="only suite sections"):
+        load_profile("quick", {"false_alarm_rate": 0.5})

@@ -42,8 +42,9 @@ def count_uniformity(counts: np.ndarray, m: int, k: int) -> Outcome:
     are pairwise independent Hypergeometric(N, k, k), X^2 has exactly mean N - k, variance
     2 (N - k)^2 (M - 1) / ((N - 1) M), and a third moment from the overlaps and the triangles of
     draws (docs/fairness.md). X^2 is then fitted by shift + a chi^2(nu) with the same three
-    moments (Pearson type III); for large M that is the (N - k)/(N - 1) chi^2(N - 1) law of
-    sampling without replacement. With M = 1 the statistic is constant: no evidence.
+    moments (Pearson type III), with a continuity correction of half a lattice step; for large M
+    that is the (N - k)/(N - 1) chi^2(N - 1) law of sampling without replacement. With M = 1
+    the statistic is constant: no evidence.
     Effect: Cohen's w over applicants, sqrt(max(X^2 - (N - k), 0) / (M k)).
     """
     n = len(counts)
@@ -54,11 +55,14 @@ def count_uniformity(counts: np.ndarray, m: int, k: int) -> Outcome:
     mean, var, third = _x2_moments(n, k, m)
     nu = 8.0 * var**3 / third**2 if third > 0 else float("inf")
     effect = float(np.sqrt(max(x2 - mean, 0.0) / (m * k)))
+    # sum(c_i^2) has the parity of M k, so X^2 moves in steps of 2 / (M k / N): continuity
+    # correction by half a step.
+    corrected = x2 - 1.0 / mean_count
     if not np.isfinite(nu) or nu > 1e7:  # no skew left: the normal limit
-        z = (x2 - mean) / np.sqrt(var)
+        z = (corrected - mean) / np.sqrt(var)
         return Outcome(float(z), None, float(stats.norm.sf(z)), effect, {"raw_x2": x2})
     scale = float(np.sqrt(var / (2 * nu)))
-    statistic = max((x2 - (mean - scale * nu)) / scale, 0.0)
+    statistic = max((corrected - (mean - scale * nu)) / scale, 0.0)
     return Outcome(statistic, nu, float(stats.chi2.sf(statistic, nu)), effect,
                    {"raw_x2": x2, "scale": scale, "shift": mean - scale * nu})
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from harness.fairness.stats.chisq import count_uniformity, extreme_counts, group_rate, independence
 from harness.fairness.stats.context import Built, Context
@@ -182,9 +182,30 @@ def _rank_test(ctx: Context, built: Built, ranks: np.ndarray, name: str, stated:
     pi0 = np.outer(np.bincount(labels, minlength=groups) / n,
                    np.bincount(bucket_of_rank, minlength=buckets) / r)
     unit = noncentrality(sorted_table, pi0, r, r / (r - 1))  # all draws sorted, per draw
-    share = cfg.reserve_rank_bias
-    built.pending.append(Pending(test, chi2_alternative(
-        df, unit * share**2, m, cfg.power, lambda need: math.sqrt(need / (m * unit)))))
+    built.pending.append(Pending(test, _sorted_share_power(df, unit, m, cfg.reserve_rank_bias,
+                                                           cfg.power)))
+
+
+def _sorted_share_power(df: float, unit: float, m: int, share: float,
+                        target: float) -> Callable[[float], PowerInfo]:
+    """Power when each draw independently (probability ``share``) lists its reserves in
+    registration order: with j such draws of M the table's non-centrality is j^2 unit / M, so
+    the power is the Binomial(M, share) mixture of the non-central chi-square powers (it can
+    never exceed 1 - (1 - share)^M, the chance that the defect shows at all)."""
+    def power(draws: int, rate: float, level: float) -> float:
+        j = np.arange(draws + 1, dtype=np.float64)
+        weights = stats.binom.pmf(j, draws, rate)
+        critical = special.chdtri(df, level)
+        powers = 1.0 - special.chndtr(critical, df, j**2 * unit / draws)
+        return float(np.sum(weights * np.where(j > 0, powers, level)))
+
+    def at(level: float) -> PowerInfo:
+        mde = None
+        if power(m, 1.0, level) >= target:
+            mde = float(optimize.brentq(lambda s: power(m, s, level) - target, 1e-9, 1.0))
+        return PowerInfo(power(m, share, level), mde,
+                         draws_needed(lambda d: power(d, share, level), target, max(m, 1)))
+    return at
 
 
 def reserve_selection(ctx: Context) -> Built:
