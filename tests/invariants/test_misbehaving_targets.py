@@ -3,6 +3,7 @@ affects, never a traceback or a hang: a correct reference behind a proxy that in
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
@@ -116,3 +117,27 @@ def test_load_shedding_is_retried_and_counted_never_judged(reference) -> None:
     found = {r.id: r.verdict.value for r in requirement_results(engine, FAST)}
     assert set(found.values()) == {"PASS"}, found
     assert engine.wire.counts["status_503"] > 0
+
+
+def test_a_failure_that_does_not_reproduce_is_reported_unshrunk_as_fail(reference) -> None:
+    """/me lies once only: hypothesis's replays all pass, and the run still says FAIL, from the
+    first failing example, marked as not reproduced (never hypothesis's Flaky error)."""
+    state = {"hits": 0}
+
+    def lie_once(answer):
+        state["hits"] += 1
+        status, headers, content = answer
+        if state["hits"] == 1 and status == 200:
+            body = json.loads(content)
+            body["applicant_id"] = "x" + body["applicant_id"][:63]
+            return status, headers, json.dumps(body).encode()
+        return answer
+
+    result = _behind(reference, [Rule("GET", RID + "/me", lie_once)])
+    found = verdicts(result)
+    assert found["I-02"] == "FAIL", found
+    (failed,) = [r for r in result.requirements if r.id == "I-02"]
+    evidence = failed.findings[0].evidence
+    assert evidence["shrunk"] is False and evidence["reproduced"] is False
+    assert "did not fail again" in evidence["note"]
+    assert "not reproduced on replay" in failed.summary.text
