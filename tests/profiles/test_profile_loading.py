@@ -134,8 +134,8 @@ def test_a_bad_value_names_the_key_and_the_allowed_values(
 
 
 def test_a_section_of_a_suite_not_built_yet_cannot_be_set(tmp_path: Path) -> None:
-    message = refusal(tmp_path, "invariants: {examples: 10}\n")
-    assert "unknown key 'invariants': the invariants suite is not built in this version" in message
+    message = refusal(tmp_path, "security: {probes: 10}\n")
+    assert "unknown key 'security': the security suite is not built in this version" in message
 
 
 def test_the_stated_false_alarm_rate_must_cover_what_the_sections_imply(tmp_path: Path) -> None:
