@@ -19,6 +19,7 @@ import inspect
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -112,8 +113,9 @@ class _Server:
     """The one live process of a launched target, and how to start it again."""
 
     def __init__(self, builtin: Builtin, workdir: Path, db: str, token: str, lab: bool,
-                 startup_timeout: float) -> None:
+                 startup_timeout: float, workers: int = 1) -> None:
         self.builtin = builtin
+        self.workers = workers
         self.log_path = workdir / "target.log"
         self.db, self.token, self.lab = db, token, lab
         self.startup_timeout = startup_timeout
@@ -140,10 +142,13 @@ class _Server:
         command = [sys.executable, "-m", self.builtin.module, *self.builtin.args,
                    "--host", "127.0.0.1", "--port", str(self.port), "--db", self.db,
                    "--admin-token", self.token] + (["--lab"] if self.lab else [])
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
         with self.log_path.open("ab") as log:
+            # A session of its own: a kill reaches every server process it forked (--workers).
             self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=self.workdir, env=_child_environment(),
+                cwd=self.workdir, env=_child_environment(), start_new_session=True,
             )
         try:
             self._wait_healthy(self.process)
@@ -179,20 +184,30 @@ class _Server:
         tail = " | ".join(line.strip() for line in lines[-_LOG_LINES:] if line.strip())
         return f"last lines of its log: {tail}" if tail else "its log is empty"
 
+    def _signal_group(self, number: int) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, number)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+        """SIGKILL the target and every process of its session (its server workers too)."""
+        self._signal_group(signal.SIGKILL)
         if self.process is not None:
             self.process.wait()
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        if self.process.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()  # whatever of the session is left
 
 
 @dataclass(frozen=True)
@@ -224,8 +239,11 @@ def launch(
     lab: bool = True,
     workdir: Path | None = None,
     startup_timeout: float = 30.0,
+    workers: int = 1,
 ) -> Iterator[LaunchedTarget]:
     """Start the built-in target ``spec`` for the duration of the block, then stop it.
+
+    ``workers`` > 1 runs the reference (or a faulty variant) as that many server processes.
 
     Without ``workdir`` a temporary directory holds the database, the log and the faulty source,
     and is removed afterwards; a ``workdir`` given is kept. A target that exits or stays silent at
@@ -235,8 +253,10 @@ def launch(
     with _workspace(workdir) as work:
         # Hex: a token starting with "-" would be read as an option by the target's parser.
         token = secrets.token_hex(32)
+        if workers > 1 and builtin.kind == "alternative":
+            raise UsageError("the alternative system runs as one process (workers=1)")
         server = _Server(builtin, work, db or f"sqlite:///{work / 'target.db'}", token, lab,
-                         startup_timeout)
+                         startup_timeout, workers)
         source = _source_dir(builtin, work)
         process = server.start_on_a_free_port()
         try:

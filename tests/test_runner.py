@@ -85,7 +85,7 @@ def test_registration_checks_the_suite_name_and_its_catalogue_ids() -> None:
 
 
 def test_a_suite_not_built_yet_is_a_usage_error_naming_it() -> None:
-    with pytest.raises(UsageError, match="load suite is not built"):
-        get_suite("load")
+    with pytest.raises(UsageError, match="security suite is not built"):
+        get_suite("security")
     with pytest.raises(UsageError, match="unknown suite"):
         get_suite("speed")

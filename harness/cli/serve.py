@@ -44,6 +44,9 @@ def register(commands: Any) -> None:
         help=f"operator token (default: ${_TOKEN_ENV}, else a random one)",
     )
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="server processes on one socket and one database (reference and"
+                        " faulty targets; default 1)")
     parser.add_argument(
         "--key-file",
         metavar="FILE",
@@ -58,8 +61,12 @@ def _run(args: argparse.Namespace) -> int:
     defect = builtin.args[0] if builtin.kind == "faulty" else None
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be 1 to 65535, got {args.port}")
+    if not 1 <= args.workers <= 64:
+        raise UsageError(f"--workers must be 1 to 64, got {args.workers}")
     _check_can_listen(args.host, args.port)
     if args.target == "alternative":
+        if args.workers != 1:
+            raise UsageError("--workers is for the reference and faulty targets")
         return _run_alternative(args)
     from targets.reference.__main__ import StartupError, start
 
@@ -70,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         start(
             args.admin_token or os.environ.get(_TOKEN_ENV), args.db, args.host, args.port, args.lab,
-            key_file=args.key_file,
+            key_file=args.key_file, workers=args.workers,
         )
     except StartupError as exc:
         raise UsageError(str(exc)) from None

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from targets.faulty import (
     applicant_list_drops_registration,
+    deposit_global_lock,
+    deposit_race,
+    deposit_shedding,
     deposit_trusts_body_id,
+    deposit_write_behind,
     duplicate_national_id_accepted,
     idempotency_key_ignored,
     lab_draws_differ,
@@ -51,5 +55,9 @@ DEFECTS: dict[str, Defect] = {
         promotion_out_of_rank_order.DEFECT,
         results_change_after_deposits.DEFECT,
         duplicate_national_id_accepted.DEFECT,
+        deposit_global_lock.DEFECT,
+        deposit_shedding.DEFECT,
+        deposit_race.DEFECT,
+        deposit_write_behind.DEFECT,
     )
 }

@@ -9,6 +9,7 @@ import argparse
 import os
 import re
 import secrets
+import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -28,23 +29,43 @@ KEY_FILE_ENV = "REFERENCE_KEY_FILE"
 _MAX_HEAD_BYTES = 16 * 1024
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve until interrupted; blocks."""
-    import uvicorn
-
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve until interrupted; blocks. ``workers`` > 1 runs that many server processes on one
+    socket and one database (``workers.py``)."""
     from targets.reference.app import create_app
-    from targets.reference.transport import ContractH11Protocol
 
     app = create_app(settings)
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
     lab = ", lab mode" if settings.lab else ""
-    print(f"ASTI-1 reference system on http://{host}:{port} (database {shown}{lab})", flush=True)
+    processes = f", {workers} server processes" if workers > 1 else ""
+    print(f"ASTI-1 reference system on http://{host}:{port} (database {shown}{lab}{processes})",
+          flush=True)
     binding = app.state.service.key_binding
     if binding.created:
         print(f"instance key created: {binding.origin} (keep it out of database backups)",
               flush=True)
+    if workers <= 1:
+        _uvicorn_server(app, settings, host, port).run()
+        return
+    from targets.reference.workers import bind, run_workers
+
+    app.state.service.close()  # the workers open their own engines after the fork
+    listener = bind(host, port)
+
+    def serve_one(sock: socket.socket) -> None:
+        _uvicorn_server(create_app(settings), settings, host, port).run(sockets=[sock])
+
+    if run_workers(listener, workers, serve_one) != 0:
+        raise SystemExit(1)
+
+
+def _uvicorn_server(app: Any, settings: Settings, host: str, port: int) -> Any:
+    import uvicorn
+
+    from targets.reference.transport import ContractH11Protocol
+
     limits = settings.limits
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -60,6 +81,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         timeout_keep_alive=75,
         timeout_graceful_shutdown=5,
     )
+    return uvicorn.Server(config)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--admin-token", help=f"operator token (default: ${TOKEN_ENV} or random)")
     parser.add_argument("--lab", action="store_true", help="enable the lab endpoints")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes sharing the socket and the database (%(default)s)")
     parser.add_argument(
         "--key-file",
         help=f"instance key file (default: ${KEY_FILE_ENV}; the key itself may come in ${KEY_ENV};"
@@ -104,6 +128,7 @@ def start(
     *,
     key_file: str | None = None,
     limits: Limits | None = None,
+    workers: int = 1,
 ) -> None:
     """Validate the settings, open the database and serve; problems become ``StartupError``.
 
@@ -117,7 +142,9 @@ def start(
     try:
         settings = Settings(admin_token=token, database_url=database_url, lab=lab,
                             limits=limits or Limits(), **_key_settings(key_file))
-        serve(settings, host, port)
+        if not 1 <= workers <= 64:
+            raise ValueError(f"--workers must be 1 to 64, got {workers}")
+        serve(settings, host, port, workers)
     except (ValueError, ArgumentError) as exc:  # a bad token or database URL, another schema
         raise StartupError(_scrub(str(exc), database_url)) from None
     except OperationalError as exc:  # the database cannot be opened
@@ -170,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         args.max_connections)
         start(
             args.admin_token or os.environ.get(TOKEN_ENV), args.db, args.host, args.port, args.lab,
-            key_file=args.key_file, limits=limits,
+            key_file=args.key_file, limits=limits, workers=args.workers,
         )
     except (StartupError, ValueError) as exc:  # ValueError: a limit out of range
         print(f"error: {exc}", file=sys.stderr)

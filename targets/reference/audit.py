@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from targets.reference import schema
 from targets.reference.db import utc_now
@@ -21,6 +21,8 @@ from targets.reference.db import utc_now
 __all__ = ["GENESIS", "append", "canonical_json", "entries", "entry_hash", "verify_chain"]
 
 GENESIS = "0" * 64
+# The first key of PostgreSQL's two-key advisory locks: the space of the audit chains' locks.
+_APPEND_LOCK_SPACE = 0x41554454  # "AUDT"
 
 
 def canonical_json(value: Any) -> str:
@@ -34,7 +36,16 @@ def entry_hash(prev_hash: str, seq: int, at: str, event: str, data: Mapping[str,
 
 
 def append(conn: Connection, round_id: str, event: str, data: Mapping[str, Any]) -> None:
-    """Append one entry; the caller holds the round's lock, so ``seq`` cannot race."""
+    """Append one entry at the end of the round's chain.
+
+    Deposits run concurrently under a shared round lock, so the chain has a lock of its own: on
+    PostgreSQL a transaction-scoped advisory lock per round, taken here, as the last thing before
+    the commit, so it is held only for the append and the commit (SQLite serialises writers
+    anyway). Every append of a round therefore sees the entry before it: the chain stays linear.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:round_id))"),
+                     {"space": _APPEND_LOCK_SPACE, "round_id": round_id})
     table = schema.audit
     last = conn.execute(
         select(table.c.seq, table.c.hash)

@@ -7,8 +7,12 @@ Lock strategy, the part the contract's concurrency guarantees rest on:
   Within one process writers also queue on a Python lock first: SQLite's busy handler polls with
   sleeps of up to 100 ms, which under a deposit rush put the p99 latency near a second.
 - PostgreSQL: write transactions lock the round's row (``SELECT ... FOR UPDATE``; registrations
-  take ``FOR SHARE`` so they run in parallel with each other but never with ``close``). Every
-  state change of a round therefore serialises with every decision that depends on that state.
+  and deposits take ``FOR SHARE`` so they run in parallel with each other but never with the
+  state changes, ``close`` and ``deposits/close``). Every state change of a round therefore
+  serialises with every decision that depends on that state; what concurrent registrations or
+  deposits could race on is settled by unique constraints, and the audit chain takes a per-round
+  advisory lock for its append (``audit.append``). Several server processes (``--workers``) share
+  these guarantees, since they all live in the database.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """Deposits, the deposit window's close (forfeits and promotion), and the operator's ledger.
 
 A deposit decides state, entitlement and amount inside one transaction that holds the round's
-lock (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), the same lock ``deposits/close``
-takes; so a deposit is either in the ledger before the close forfeits its payer or is refused
-with ``window_closed``/``not_entitled`` after it, never both. The unique constraints on
+lock: shared on PostgreSQL (FOR SHARE, so deposits of different applicants run concurrently),
+exclusive for ``deposits/close`` (FOR UPDATE); on SQLite every writer is exclusive (BEGIN
+IMMEDIATE). So a deposit is either in the ledger before the close forfeits its payer or is
+refused with ``window_closed``/``not_entitled`` after it, never both. Two deposits of one
+applicant that run together are settled by the unique constraints; the audit chain takes its
+own short per-round lock (``audit.append``). The unique constraints on
 (round, applicant), (round, applicant, key) and the person's national key are the last line:
 never two deposits per applicant, nor per person across rounds (two rounds each hold only their
 own lock, so only the database can settle a person paying in both at once).
@@ -79,7 +82,9 @@ def _decide(
     svc: Service, round_id: str, who: Any, key: str, amount: int
 ) -> tuple[int, dict[str, Any]]:
     with svc.db.write() as conn:
-        row = svc.locked_round(conn, round_id)
+        # Shared: deposits of different applicants run side by side; deposits/close takes the
+        # exclusive lock, so it waits for the deposits under way and later ones wait for it.
+        row = svc.locked_round(conn, round_id, shared=True)
         f = facts(conn, row, who.applicant_id)
         if f.deposit is not None and f.deposit["idempotency_key"] == key:
             return _replay(f.deposit, amount)

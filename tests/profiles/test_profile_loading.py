@@ -34,9 +34,11 @@ class _ToyLoad:
 
 @pytest.fixture(autouse=True)
 def toy_load_suite(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in 'load' suite, so the section machinery is tested without the real one."""
-    suite = Suite("load", ("L-01", "L-02", "L-03", "L-04"), _ToyLoad, lambda *a: None)
-    monkeypatch.setitem(suites._REGISTRY, "load", suite)
+    """A stand-in 'security' suite (not built yet, so the built-in profiles have no section of
+    its name), so the section machinery is tested without a real suite's settings."""
+    ids = tuple(f"S-0{i}" for i in range(1, 10))
+    suite = Suite("security", ids, _ToyLoad, lambda *a: None)
+    monkeypatch.setitem(suites._REGISTRY, "security", suite)
 
 
 def write(tmp_path: Path, text: str) -> str:
@@ -61,9 +63,9 @@ def test_quick_makes_s09_and_l04_optional_and_full_makes_everything_mandatory() 
 
 
 def test_a_user_file_overlays_what_it_extends_key_by_key(tmp_path: Path) -> None:
-    profile = load_profile(write(tmp_path, "extends: full\nload:\n  users: 20\n"
+    profile = load_profile(write(tmp_path, "extends: full\nsecurity:\n  users: 20\n"
                                            "  thresholds: {p95_ms: 250}\n"))
-    load = profile.section("load")
+    load = profile.section("security")
     assert (load.users, load.thresholds.p95_ms, load.mode) == (20, 250.0, "fast")
     assert profile.extends == "full" and profile.mandatory == tuple(catalogue())
     assert profile.name == "mine" and profile.source.endswith("mine.yaml")
@@ -83,8 +85,8 @@ def test_a_user_file_moves_requirements_between_mandatory_and_optional(tmp_path:
 
 
 def test_the_resolved_profile_is_recorded_with_every_value(tmp_path: Path) -> None:
-    data = load_profile(write(tmp_path, "load: {users: 3}\n")).to_dict()
-    assert data["sections"]["load"] == {
+    data = load_profile(write(tmp_path, "security: {users: 3}\n")).to_dict()
+    assert data["sections"]["security"] == {
         "users": 3, "alpha": 0.0, "mode": "fast", "thresholds": {"p95_ms": 500.0},
         "weights": [1.0, 2.0],
     }
@@ -94,9 +96,9 @@ def test_the_resolved_profile_is_recorded_with_every_value(tmp_path: Path) -> No
     ("text", "expected"),
     [
         ("fairnes: {}\n", "unknown key 'fairnes' (did you mean 'fairness'?)"),
-        ("load: {usres: 3}\n", "unknown key 'load.usres' (did you mean 'users'?)"),
-        ("load: {thresholds: {p59_ms: 3}}\n",
-         "unknown key 'load.thresholds.p59_ms' (did you mean 'p95_ms'?)"),
+        ("security: {usres: 3}\n", "unknown key 'security.usres' (did you mean 'users'?)"),
+        ("security: {thresholds: {p59_ms: 3}}\n",
+         "unknown key 'security.thresholds.p59_ms' (did you mean 'p95_ms'?)"),
         ("zzz: 1\n", "unknown key 'zzz' (valid keys:"),
     ],
 )
@@ -109,17 +111,17 @@ def test_an_unknown_key_names_the_nearest_valid_key(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("load: {users: 0}\n", "'load.users' is 0, out of range: allowed a whole number from 1"
-                               " to 10000"),
-        ("load: {users: ten}\n", "'load.users' must be a whole number from 1 to 10000"),
-        ("load: {users: true}\n", "'load.users' must be a whole number"),
-        ("load: {users: 2.5}\n", "'load.users' must be a whole number"),
-        ("load: {alpha: 0.7}\n", "'load.alpha' is 0.7, out of range: allowed a number from 0 to"
-                                 " 0.5"),
-        ("load: {mode: medium}\n", "'load.mode' must be one of 'fast', 'slow'"),
-        ("load: {weights: [1, -2]}\n", "'load.weights[1]' is -2, out of range"),
-        ("load: {weights: 3}\n", "'load.weights' must be a list"),
-        ("load: [1, 2]\n", "'load' must be a mapping"),
+        ("security: {users: 0}\n",
+         "'security.users' is 0, out of range: allowed a whole number from 1 to 10000"),
+        ("security: {users: ten}\n", "'security.users' must be a whole number from 1 to 10000"),
+        ("security: {users: true}\n", "'security.users' must be a whole number"),
+        ("security: {users: 2.5}\n", "'security.users' must be a whole number"),
+        ("security: {alpha: 0.7}\n",
+         "'security.alpha' is 0.7, out of range: allowed a number from 0 to 0.5"),
+        ("security: {mode: medium}\n", "'security.mode' must be one of 'fast', 'slow'"),
+        ("security: {weights: [1, -2]}\n", "'security.weights[1]' is -2, out of range"),
+        ("security: {weights: 3}\n", "'security.weights' must be a list"),
+        ("security: [1, 2]\n", "'security' must be a mapping"),
         ("false_alarm_rate: 2\n", "'false_alarm_rate' must be a number above 0 and at most 1"),
         ("extends: slow\n", "'extends' must be quick or full"),
         ("optional: [F01]\n", "names 'F01', not a requirement of ACP-1 (did you mean 'F-01'?)"),
@@ -139,8 +141,8 @@ def test_a_section_of_a_suite_not_built_yet_cannot_be_set(tmp_path: Path) -> Non
 
 
 def test_the_stated_false_alarm_rate_must_cover_what_the_sections_imply(tmp_path: Path) -> None:
-    message = refusal(tmp_path, "false_alarm_rate: 0.1\nload: {alpha: 0.5}\n")
-    assert "'false_alarm_rate' 0.1 is below" in message and "load 0.5" in message
+    message = refusal(tmp_path, "false_alarm_rate: 0.1\nsecurity: {alpha: 0.5}\n")
+    assert "'false_alarm_rate' 0.1 is below" in message and "security 0.5" in message
 
 
 @pytest.mark.parametrize(
@@ -159,7 +161,7 @@ def test_a_missing_file_is_refused_in_one_line(tmp_path: Path) -> None:
 
 
 def test_sections_are_built_from_their_dataclass_types() -> None:
-    section: Any = load_profile("quick").section("load")
+    section: Any = load_profile("quick").section("security")
     assert isinstance(section, _ToyLoad) and isinstance(section.weights, tuple)
 
 

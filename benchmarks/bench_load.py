@@ -1,0 +1,145 @@
+"""The load generator's capacity and the reference's deposit rush, side by side in one run.
+
+For SQLite and (when reachable) PostgreSQL, with one and two server processes
+(``python -m targets.reference --workers N``): the harness's locust generator first calls
+/healthz back to back (its capacity against the cheapest request, and the system's HTTP stack),
+then a round whose every applicant is a winner pays in one rush. Deposits/s and deposit p99 are
+printed as ratios to /healthz of the same configuration: absolute figures drift on a shared
+machine, ratios measured minutes apart much less. Goal on PostgreSQL: deposits >= 0.5x /healthz.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from harness.launcher import launch
+from harness.load.generator import Generator, Rush
+from harness.load.plan import health_scripts, plan, registration_scripts
+from harness.load.settings import LoadSettings, RoundSize
+from harness.load.statistics import percentile
+from harness.seeds import RunSeed
+from harness.synthetic import people
+from harness.target import HttpTarget
+
+USERS = int(os.environ.get("BENCH_LOAD_USERS", 32))
+PAYERS = int(os.environ.get("BENCH_LOAD_PAYERS", 3000))
+SECONDS = float(os.environ.get("BENCH_LOAD_HEALTHZ_SECONDS", 5))
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _settings() -> LoadSettings:
+    return LoadSettings(round=RoundSize(PAYERS + 1, PAYERS, 0), thresholds=("deposit p99 < 1 s",),
+                        users=USERS, spawn_rate=1000, baseline_seconds=SECONDS, duration=300,
+                        request_timeout=30)
+
+
+def _payers(client: HttpTarget, gen: Generator, settings: LoadSettings) -> tuple[str, list[Any]]:
+    """A drawn round of PAYERS + 1 applicants and PAYERS primary slots; the winners' scripts."""
+    seed = RunSeed.fresh()
+    round_id = seed.round_id("bench-load")
+    client.create_round(round_id, PAYERS, 0, settings.deposit_amount)
+    rush = gen.run(plan("registration", client.base_url, round_id, settings,
+                        registration_scripts(people(seed.rng("people"), PAYERS + 1))))
+    tokens = {r["applicant_id"]: r["token"] for r in rush.registrations if r["status"] == 201}
+    client.close_registration(round_id)
+    client.commit(round_id)
+    primary = client.draw(round_id)["primary"]
+    scripts = [{"kind": "pay", "role": "primary", "behaviour": "plain", "applicant_id": aid,
+                "token": tokens[aid], "keys": [f"k{i}", f"k{i}b"], "polls": 0}
+               for i, aid in enumerate(primary)]
+    return round_id, scripts
+
+
+def _figures(rush: Rush, endpoint: str) -> tuple[float, float, float]:
+    latencies = rush.samples.latencies(endpoint)
+    rate = len(latencies) / rush.samples.wall_s
+    return rate, percentile(latencies, 99), rush.generator_cpu_share
+
+
+def _configuration(db: str, workers: int) -> dict[str, float]:
+    settings = _settings()
+    with tempfile.TemporaryDirectory() as work, \
+            launch("reference", db=db, workers=workers) as target, \
+            Generator(Path(work)) as gen, \
+            HttpTarget(target.base_url, target.admin_token, deadline=120) as client:
+        health = gen.run(plan("healthz", target.base_url, None, settings,
+                              health_scripts(settings)))
+        round_id, scripts = _payers(client, gen, settings)
+        paying = gen.run(plan("deposit", target.base_url, round_id, settings, scripts,
+                              amount=settings.deposit_amount))
+        statuses = paying.samples.summary("deposit")["statuses"]
+    h_rate, h_p99, h_cpu = _figures(health, "healthz")
+    d_rate, d_p99, d_cpu = _figures(paying, "deposit")
+    return {"healthz_rate": h_rate, "healthz_p99": h_p99, "healthz_cpu": h_cpu,
+            "deposit_rate": d_rate, "deposit_p99": d_p99, "deposit_cpu": d_cpu,
+            "created": statuses.get("201", 0)}
+
+
+@contextmanager
+def _scratch_schema(base: str) -> Iterator[str]:
+    schema = "bench_" + secrets.token_hex(4)
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        admin.dispose()
+
+
+def _postgres() -> str | None:
+    url = os.environ.get("HARNESS_TEST_POSTGRES_URL") or LOCAL_POSTGRES
+    try:
+        engine = create_engine(url)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except OperationalError:
+        return None
+    return url
+
+
+@contextmanager
+def _database(kind: str, postgres: str | None) -> Iterator[str]:
+    if kind == "postgresql" and postgres is not None:
+        with _scratch_schema(postgres) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{Path(folder) / 'bench.db'}"
+
+
+def main() -> None:
+    postgres = _postgres()
+    print(f"\nload: locust generator, {USERS} clients; /healthz for {SECONDS:g} s, then"
+          f" {PAYERS} winners pay at once (python -m benchmarks load)")
+    print(f"  {'database':<11} {'workers':>7} {'healthz/s':>10} {'deposits/s':>11} {'ratio':>6}"
+          f" {'h p99 ms':>9} {'d p99 ms':>9} {'p99 ratio':>9} {'gen cpu':>8}")
+    for kind in ("sqlite", "postgresql"):
+        if kind == "postgresql" and postgres is None:
+            print("  (PostgreSQL not reachable: set HARNESS_TEST_POSTGRES_URL to include it)")
+            continue
+        for workers in (1, 2):
+            with _database(kind, postgres) as db:
+                f = _configuration(db, workers)
+            print(f"  {kind:<11} {workers:>7} {f['healthz_rate']:>10.0f}"
+                  f" {f['deposit_rate']:>11.0f} {f['deposit_rate'] / f['healthz_rate']:>6.2f}"
+                  f" {f['healthz_p99']:>9.1f} {f['deposit_p99']:>9.1f}"
+                  f" {f['deposit_p99'] / f['healthz_p99']:>9.2f}"
+                  f" {max(f['healthz_cpu'], f['deposit_cpu']):>8.2f}"
+                  + ("" if f["created"] == PAYERS else f"  ({f['created']} of {PAYERS} paid)"))
+    print("  ratio: deposits/s over /healthz/s of the same configuration; gen cpu: the"
+          " generator's busiest share of one core (0.9 and up: the generator was the limit)")
