@@ -69,7 +69,16 @@ class EligibleList:
     """
 
     def __init__(self, applicant_ids: Iterable[str]) -> None:
-        ids = np.array(list(applicant_ids), dtype=np.bytes_)
+        self._freeze(np.array(list(applicant_ids), dtype=np.bytes_))
+
+    @classmethod
+    def from_lines(cls, data: bytes) -> EligibleList:
+        """From ids each followed by a newline, in any order (how the database hands them over)."""
+        eligible = cls.__new__(cls)
+        eligible._freeze(_parse_lines(data))
+        return eligible
+
+    def _freeze(self, ids: np.ndarray) -> None:
         ids.sort()
         if len(ids) > 1 and bool((ids[1:] == ids[:-1]).any()):
             twin = int(np.flatnonzero(ids[1:] == ids[:-1])[0])
@@ -112,6 +121,23 @@ class EligibleList:
             primary=chosen[:cut],
             reserve=chosen[cut:],
         )
+
+
+def _parse_lines(data: bytes) -> np.ndarray:
+    """Newline-terminated ids as a fixed-width byte array (fast path when all widths agree)."""
+    if not data:
+        return np.array([], dtype=np.bytes_)
+    if not data.endswith(b"\n"):
+        raise ValueError("the id list must end with a newline")
+    width = data.index(b"\n")
+    raw = np.frombuffer(data, dtype=np.uint8)
+    rows, extra = divmod(len(raw), width + 1)
+    newlines = raw == ord("\n")
+    uniform = not extra and int(newlines.sum()) == rows and bool(newlines[width :: width + 1].all())
+    if width and uniform:
+        grid = raw.reshape(rows, width + 1)[:, :width]
+        return grid.copy().view(f"S{width}").ravel()
+    return np.array(data.split(b"\n")[:-1], dtype=np.bytes_)
 
 
 def _lines(ids: np.ndarray) -> bytes:

@@ -75,9 +75,7 @@ applicants = Table(
     Column("region", Text, nullable=False),
     Column("token_hash", _HEX, nullable=False, unique=True),
     Column("registered_at", _TIME, nullable=False),
-    # Set once by the draw: "primary" or "reserve" and the 1-based rank within that list.
-    Column("role", String(8)),
-    Column("rank", Integer),
+    # Who was drawn, and at which rank, is read from the results record (selection.py).
     PrimaryKeyConstraint("round_id", "applicant_id"),
     UniqueConstraint("round_id", "national_key", name="uq_one_registration_per_person"),
     Index("ix_applicants_national_key", "national_key"),

@@ -42,22 +42,24 @@ class Standing:
     can_deposit: bool
 
 
-def facts(conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
-    """One query: the applicant's draw outcome, promotion and deposit (if any)."""
+def facts(svc: Service, conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
+    """The applicant's draw outcome (from the published results), promotion and deposit."""
     rid = round_row.round_id
     a, p, d = schema.applicants, schema.promotions, schema.deposits
     joined = a.outerjoin(
         p, and_(p.c.round_id == a.c.round_id, p.c.applicant_id == a.c.applicant_id)
     ).outerjoin(d, and_(d.c.round_id == a.c.round_id, d.c.applicant_id == a.c.applicant_id))
     row = conn.execute(
-        select(a.c.role, a.c.rank, p.c.reserve_rank.label("promoted_rank"), *_DEPOSIT_COLUMNS)
+        select(p.c.reserve_rank.label("promoted_rank"), *_DEPOSIT_COLUMNS)
         .select_from(joined)
         .where(a.c.round_id == rid, a.c.applicant_id == applicant_id)
     ).one()
     deposit = None
     if row.deposit_id is not None:
         deposit = {c.name: getattr(row, c.name) for c in _DEPOSIT_COLUMNS}
-    return Facts(round_row.state, row.role, row.rank, row.promoted_rank is not None, deposit)
+    drawn = svc.selection(conn, round_row)
+    role, rank = (None, None) if drawn is None else drawn.role(applicant_id)
+    return Facts(round_row.state, role, rank, row.promoted_rank is not None, deposit)
 
 
 def standing(f: Facts) -> Standing:
@@ -111,7 +113,7 @@ def me(svc: Service, token: str | None, round_id: str) -> dict[str, Any]:
     with svc.db.read() as conn:  # one snapshot for the token and the standing
         who = svc.require_applicant(token, round_id, conn)
         round_row = svc.read_round(conn, round_id)
-        f = facts(conn, round_row, who.applicant_id)
+        f = facts(svc, conn, round_row, who.applicant_id)
     s = standing(f)
     return {
         "applicant_id": who.applicant_id,
