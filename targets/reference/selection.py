@@ -11,7 +11,8 @@ largest table cost several times the draw itself.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import repeat
 
 __all__ = ["Selection"]
 
@@ -22,9 +23,8 @@ class Selection:
     def __init__(self, primary: Sequence[str], reserve: Sequence[str]) -> None:
         self.primary: tuple[str, ...] = tuple(primary)
         self.reserve: tuple[str, ...] = tuple(reserve)
-        self._index: dict[str, tuple[str, int]] = {}
-        for role, ids in (("reserve", self.reserve), ("primary", self.primary)):
-            self._index.update((aid, (role, rank)) for rank, aid in enumerate(ids, start=1))
+        self._index: dict[str, tuple[str, int]] = dict(_ranked("reserve", self.reserve))
+        self._index.update(_ranked("primary", self.primary))
 
     @classmethod
     def from_results(cls, body: str) -> Selection:
@@ -35,3 +35,9 @@ class Selection:
     def role(self, applicant_id: str) -> tuple[str | None, int | None]:
         """("primary" | "reserve", 1-based rank in that list), or (None, None) if not drawn."""
         return self._index.get(applicant_id, (None, None))
+
+
+def _ranked(role: str, ids: tuple[str, ...]) -> Iterator[tuple[str, tuple[str, int]]]:
+    """(id, (role, rank)) pairs built without a Python-level loop (190,000 ids at full size)."""
+    ranks = zip(repeat(role, len(ids)), range(1, len(ids) + 1), strict=True)
+    return zip(ids, ranks, strict=True)
