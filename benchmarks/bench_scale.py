@@ -12,9 +12,9 @@ database (PostgreSQL when HARNESS_TEST_POSTGRES_URL is set, and SQLite):
 3. over HTTP: close, commit, draw; then 95% of the primaries pay (deposit rows written straight
    into the database: 95% of K HTTP deposits would measure the deposit path, not the close), and
    ``deposits/close`` twice (drawn -> promotion, promotion -> final);
-4. the same ids as a Python list go through ``harness.fairness.replay.replay_draw`` three times
-   (before the close, after the draw with its published seed, after the deposit close); their
-   median is the ``harness draw`` time every HTTP step is divided by.
+4. the same ids as a Python list go through ``harness.fairness.replay.replay_draw`` five times,
+   between the steps (one with the draw's published seed); their median is the ``harness draw``
+   time every HTTP step is divided by, and their spread shows how noisy the machine was.
 
 The published draw must equal the harness replay, else the benchmark stops. The server's peak
 resident memory (VmHWM) is read from /proc before it stops.
@@ -241,14 +241,21 @@ def _replay(round_id: str, ids: list[str], k: int, r: int, seed: bytes) -> tuple
 
 
 def run_round(label: str, url: str, n: int, folder: str) -> dict[str, Any]:
-    """One round of ``n`` applicants on one database: setup, the HTTP steps, three replays."""
+    """One round of ``n`` applicants on one database: setup, then each HTTP step between two
+    replays of ``harness draw`` (so the baseline is sampled at the load level of every step)."""
     rng = np.random.default_rng(n)
     ids = make_ids(n, rng)
     id_list = ids.astype(str).tolist()
     k, r = slots(n)
     rid = f"bench-scale-{n}"
-    rows: dict[str, float] = {}
+    steps: dict[str, float] = {}
     replays: list[float] = []
+
+    def replay(seed: bytes) -> Any:
+        seconds, outcome = _replay(rid, id_list, k, r, seed)
+        replays.append(seconds)
+        return outcome
+
     headers = {"Authorization": f"Bearer {TOKEN}"}
     with _server(url, folder) as (base, pid), \
             httpx.Client(base_url=base, timeout=3600, headers=headers) as client:
@@ -261,37 +268,39 @@ def run_round(label: str, url: str, n: int, folder: str) -> dict[str, Any]:
         else:
             load_sqlite(make_url(url).database or "", rid, ids)
         setup = time.perf_counter() - start
-        replays.append(_replay(rid, id_list, k, r, b"\x07" * 32)[0])
-        rows["close"], closed = _post(client, f"/v1/rounds/{rid}/close", None)
-        rows["commit"], _ = _post(client, f"/v1/rounds/{rid}/commit", {"beacon_source": "bench"})
-        rows["draw"], published = _post(client, f"/v1/rounds/{rid}/draw", {"beacon": "beef"})
-        seconds, replay = _replay(rid, id_list, k, r, bytes.fromhex(published["seed"]))
-        replays.append(seconds)
-        if (replay.primary, replay.reserve, replay.applicants_digest, closed["applicants"]) != (
+        replay(b"\x07" * 32)
+        steps["close"], closed = _post(client, f"/v1/rounds/{rid}/close", None)
+        replay(b"\x08" * 32)
+        steps["commit"], _ = _post(client, f"/v1/rounds/{rid}/commit", {"beacon_source": "bench"})
+        steps["draw"], published = _post(client, f"/v1/rounds/{rid}/draw", {"beacon": "beef"})
+        same = replay(bytes.fromhex(published["seed"]))
+        if (same.primary, same.reserve, same.applicants_digest, closed["applicants"]) != (
             published["primary"], published["reserve"], published["applicants_digest"], n
         ):
             raise RuntimeError("the published draw differs from the harness replay")
         paid = pay(engine, rid, published["primary"], rng)
         engine.dispose()
-        rows["deposits/close (drawn)"], opened = _post(
+        replay(b"\x09" * 32)
+        steps["deposits/close (drawn)"], opened = _post(
             client, f"/v1/rounds/{rid}/deposits/close", {"expected_state": "drawn"})
-        rows["deposits/close (promotion)"], _ = _post(
+        steps["deposits/close (promotion)"], _ = _post(
             client, f"/v1/rounds/{rid}/deposits/close", {"expected_state": "promotion"})
+        replay(b"\x0a" * 32)
         if len(opened["promoted"]) != min(k - paid, len(published["reserve"])):
             raise RuntimeError(f"promoted {len(opened['promoted'])} after {paid} of {k} paid")
-        replays.append(_replay(rid, id_list, k, r, b"\x09" * 32)[0])
         rss = _peak_rss(pid)
-    return {"label": label, "n": n, "k": k, "r": r, "setup": setup, "steps": rows,
-            "replay": statistics.median(replays), "rss": rss, "paid": paid,
-            "promoted": len(opened["promoted"])}
+    return {"label": label, "n": n, "k": k, "r": r, "setup": setup, "steps": steps,
+            "replays": replays, "rss": rss, "paid": paid, "promoted": len(opened["promoted"])}
 
 
 def print_round(got: dict[str, Any]) -> None:
-    base = got["replay"]
+    base = statistics.median(got["replays"])
     print(f"\nscale: {got['label']}, N={got['n']:,} K={got['k']:,} R={got['r']:,}"
           f" (setup: bulk load {got['setup']:.1f} s, not timed below)")
     print(f"  {'step':<38} {'seconds':>9} {'/ harness draw':>15}")
-    print(f"  {'harness draw (replay, median of 3)':<38} {base:>9.2f} {1:>14.2f}x")
+    spread = f"median of {len(got['replays'])}"
+    print(f"  {'harness draw (replay, ' + spread + ')':<38} {base:>9.2f} {1:>14.2f}x"
+          f"   (samples {min(got['replays']):.2f} to {max(got['replays']):.2f} s)")
     for step, seconds in got["steps"].items():
         print(f"  {'HTTP ' + step:<38} {seconds:>9.2f} {seconds / base:>14.2f}x")
     rss = "unknown" if got["rss"] is None else f"{got['rss'] / 2**20:,.0f} MiB"
