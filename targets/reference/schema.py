@@ -39,6 +39,9 @@ __all__ = [
 metadata = MetaData()
 
 _ID = String(64)
+# Applicant ids compare as bytes on PostgreSQL too (SQLite's default collation already does), so
+# the primary key's index hands out a round's ids in canonical order: close reads them sorted.
+_CANONICAL_ID = String(64).with_variant(String(64, collation="C"), "postgresql")
 _HEX = String(64)
 _TIME = String(40)
 
@@ -69,7 +72,7 @@ applicants = Table(
     "applicants",
     metadata,
     Column("round_id", _ID, ForeignKey("rounds.round_id"), nullable=False),
-    Column("applicant_id", _ID, nullable=False),
+    Column("applicant_id", _CANONICAL_ID, nullable=False),
     Column("national_key", _HEX, nullable=False),
     Column("name", Text, nullable=False),
     Column("region", Text, nullable=False),
