@@ -4,10 +4,11 @@ outcome answered from the published results, and both caches agreeing with the d
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from _refkit import ADMIN, drawn_round
+from _refkit import ADMIN, drawn_round, running_server
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -81,6 +82,24 @@ def test_a_fresh_process_reads_the_same_list_and_outcome(
         assert set(roles.values()) == {(None, None)}
     finally:
         fresh.close()
+
+
+def test_a_restarted_server_closes_deposits_from_the_published_lists(
+    any_db_target: HttpTarget, db_url: str, tmp_path: Path
+) -> None:
+    """deposits/close in a new process (cold caches): unpaid primaries forfeit, reserves rise in
+    rank order, and /me agrees."""
+    tokens, result = drawn_round(any_db_target, "R-close", 12, 3, 4, 100)
+    payer = result["primary"][1]
+    assert any_db_target.deposit("R-close", tokens[payer], 100, "k").status_code == 201
+    with running_server(db_url, tmp_path) as base_url:
+        answer = HttpTarget(base_url, ADMIN).close_deposits("R-close")
+    assert answer["state"] == "promotion" and answer["promoted"] == result["reserve"][:2]
+    assert any_db_target.promotions("R-close") == result["reserve"][:2]
+    forfeited = any_db_target.me("R-close", tokens[result["primary"][0]])
+    assert (forfeited["status"], forfeited["can_deposit"]) == ("forfeited", False)
+    risen = any_db_target.me("R-close", tokens[result["reserve"][1]])
+    assert (risen["status"], risen["reserve_rank"], risen["can_deposit"]) == ("promoted", 2, True)
 
 
 def test_before_the_draw_there_is_no_selection(any_db_target: HttpTarget, db_url: str) -> None:
