@@ -8,6 +8,7 @@ is not, and whoever had rank 1 may be passed over (I-04).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from targets.faulty.defect import Defect
@@ -23,27 +24,18 @@ def apply() -> None:
     deposits._promote = _promote_by_id
 
 
-def _promote_by_id(conn: Any, round_id: str, count: int) -> list[str]:
-    from sqlalchemy import select
-
+def _promote_by_id(conn: Any, round_id: str, count: int, reserve: Sequence[str]) -> list[str]:
     from targets.reference import schema
     from targets.reference.db import utc_now
 
-    if count == 0:
-        return []
-    a = schema.applicants
-    reserves = conn.execute(
-        select(a.c.applicant_id, a.c.rank)
-        .where(a.c.round_id == round_id, a.c.role == "reserve")
-        .order_by(a.c.applicant_id)  # the defect: not by a.c.rank
-        .limit(count)
-    ).all()
-    now = utc_now()
-    if reserves:
+    rank_of = {aid: rank for rank, aid in enumerate(reserve, start=1)}
+    chosen = sorted(reserve)[:count]  # the defect: by applicant id, not by reserve rank
+    if chosen:
+        now = utc_now()
         conn.execute(schema.promotions.insert(), [
-            {"round_id": round_id, "applicant_id": r.applicant_id, "reserve_rank": r.rank,
-             "promoted_at": now} for r in reserves])
-    return [r.applicant_id for r in sorted(reserves, key=lambda r: r.rank)]
+            {"round_id": round_id, "applicant_id": aid, "reserve_rank": rank_of[aid],
+             "promoted_at": now} for aid in chosen])
+    return sorted(chosen, key=rank_of.__getitem__)
 
 
 _promote_by_id._faulty = True  # type: ignore[attr-defined]
