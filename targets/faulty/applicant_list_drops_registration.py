@@ -1,14 +1,15 @@
 """Defect ``applicant-list-drops-registration``: the frozen list leaves out one registration.
 
 When registration closes, the system freezes the eligible list; here an off-by-one drops the last
-registration read back from the database. The published count, the list and its digest agree
+registration read back from the database
+(the last id in the order the database hands them over). The published count, the list and its digest agree
 with each other, and the draw replays over them, but one person whose registration was
 acknowledged with 201 is silently not in the draw (I-01).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
 from targets.faulty.defect import Defect
@@ -19,22 +20,22 @@ __all__ = ["DEFECT"]
 def apply() -> None:
     from targets.reference import rounds, service
 
-    if getattr(rounds.EligibleList, "_faulty", False):
+    if getattr(rounds.read_eligible, "_faulty", False):
         return  # already applied in this process
-    dropping = _dropping(rounds.EligibleList)
-    rounds.EligibleList = dropping  # type: ignore[misc]
-    service.EligibleList = dropping  # type: ignore[misc]
+    dropping = _dropping(service.read_eligible)
+    rounds.read_eligible = dropping
+    service.read_eligible = dropping
 
 
-def _dropping(eligible_list: Any) -> Any:
-    class DroppingList(eligible_list):
-        _faulty = True
+def _dropping(read_eligible: Callable[..., Any]) -> Callable[..., Any]:
+    def read_all_but_last(conn: Any, round_id: str) -> Any:
+        from targets.reference.draw import EligibleList
 
-        def __init__(self, applicant_ids: Iterable[str]) -> None:
-            ids = list(applicant_ids)
-            super().__init__(ids[:-1])
+        lines = read_eligible(conn, round_id).text.splitlines(keepends=True)
+        return EligibleList.from_lines(b"".join(lines[:-1]))  # the off-by-one
 
-    return DroppingList
+    read_all_but_last._faulty = True  # type: ignore[attr-defined]
+    return read_all_but_last
 
 
 DEFECT = Defect(

@@ -53,8 +53,8 @@ class Standing:
 
 
 def facts(svc: Service, conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
-    """The applicant's draw outcome (from the published results), promotion, deposit (if any), and whether the
-    same person holds a deposit in another round."""
+    """The applicant's draw outcome (from the published results), promotion, deposit (if any),
+    and whether the same person holds a deposit in another round."""
     rid = round_row.round_id
     a, p, d = schema.applicants, schema.promotions, schema.deposits
     other = schema.deposits.alias("other_round")

@@ -194,7 +194,8 @@ def test_command_line_overrides_win_over_the_file_and_are_validated(tmp_path: Pa
     profile = load_profile(path, {"security.users": 7, "security.thresholds.p95_ms": 100})
     load = profile.section("security")
     assert (load.users, load.thresholds.p95_ms) == (7, 100.0)
-    assert profile.to_dict()["overrides"] == {"security.users": 7, "security.thresholds.p95_ms": 100}
+    overrides = {"security.users": 7, "security.thresholds.p95_ms": 100}
+    assert profile.to_dict()["overrides"] == overrides
     assert profile.mandatory == tuple(catalogue())  # the file's split is kept
     with pytest.raises(UsageError, match="'security.users' is 0, out of range"):
         load_profile("quick", {"security.users": 0})
