@@ -1,10 +1,10 @@
 """Defect ``applicant-list-drops-registration``: the frozen list leaves out one registration.
 
 When registration closes, the system freezes the eligible list; here an off-by-one drops the last
-registration read back from the database
-(the last id in the order the database hands them over). The published count, the list and its digest agree
-with each other, and the draw replays over them, but one person whose registration was
-acknowledged with 201 is silently not in the draw (I-01).
+registration read back from the database (the last id in the order the database hands them
+over). The published count, the list and its digest agree with each other, and the draw replays
+over them, but one person whose registration was acknowledged with 201 is silently not in the
+draw (I-01).
 """
 
 from __future__ import annotations
