@@ -43,7 +43,8 @@ class RunOptions:
     source: str | None = None
     restart_cmd: str | None = None
     db: str | None = None
-    # Suite sections a command's own options set on top of the profile (``harness load --users``).
+    # A command's own options that set profile values, as dotted keys ("load.users": 50);
+    # they win over the profile file.
     overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -95,12 +96,13 @@ def run_suites(
 
 
 def _check_writable(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {str(out_dir)!r}: cannot create it ({exc.strerror})") from None
-    if not os.access(out_dir, os.W_OK):
-        raise UsageError(f"--out {str(out_dir)!r}: not writable")
+    """Refuse an output folder that cannot be made, before anything runs (creating nothing)."""
+    probe = out_dir.absolute()
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {str(out_dir)!r}: cannot be created or written ({probe} is not"
+                         " a writable folder)")
 
 
 @contextmanager

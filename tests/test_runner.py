@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from harness import suites
 from harness.errors import UsageError
 from harness.events import RecordingSink
 from harness.results import Message, RequirementResult, SuiteResult
@@ -84,7 +85,8 @@ def test_registration_checks_the_suite_name_and_its_catalogue_ids() -> None:
         register_suite("security", IDS[:-1], _Settings)
 
 
-def test_a_suite_not_built_yet_is_a_usage_error_naming_it() -> None:
+def test_a_suite_not_built_yet_is_a_usage_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(suites, "_load", lambda name: None)  # as if harness/security/ were absent
     with pytest.raises(UsageError, match="security suite is not built"):
         get_suite("security")
     with pytest.raises(UsageError, match="unknown suite"):

@@ -37,13 +37,22 @@ def _unknown_option(parser: argparse.ArgumentParser, word: str) -> str:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from harness.cli import draw, fairness, list_targets, load, rng_test, serve
+    from harness.cli import (
+        draw,
+        fairness,
+        invariants,
+        list_targets,
+        load,
+        rng_test,
+        security,
+        serve,
+    )
 
     parser = _Parser(prog="harness", description="Certification harness for allocation systems.")
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for module in (draw, serve, rng_test, list_targets, fairness, load):
+    for module in (draw, serve, rng_test, list_targets, fairness, invariants, load, security):
         module.register(commands)
     for subparser in commands.choices.values():
         subparser.set_defaults(parser=subparser)

@@ -47,7 +47,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         load["master_host"] = args.master_bind
     elif args.expect_workers:
         raise UsageError("--expect-workers is for --master")
-    return {"load": load} if load else {}
+    return {f"load.{key}": value for key, value in load.items()}
 
 
 def _worker(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.events import make_sink
@@ -38,7 +39,8 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
                        help="database of a built-in target (default: a temporary SQLite file)")
 
 
-def run_options(args: argparse.Namespace) -> RunOptions:
+def run_options(args: argparse.Namespace, overrides: Mapping[str, Any] | None = None
+                ) -> RunOptions:
     return RunOptions(
         target=args.target,
         admin_token=args.admin_token or os.environ.get(TOKEN_ENV) or None,
@@ -48,11 +50,20 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         source=args.source,
         restart_cmd=args.restart_cmd,
         db=args.db,
+        overrides=dict(overrides or {}),
     )
 
 
-def add_suite_command(commands: Any, suite: str, help_text: str) -> argparse.ArgumentParser:
-    """``harness <suite>``: run one suite; exit 0 pass, 1 fail, 2 usage, 3 inconclusive."""
+def add_suite_command(
+    commands: Any, suite: str, help_text: str,
+    overrides: Callable[[argparse.Namespace], Mapping[str, Any]] | None = None,
+) -> argparse.ArgumentParser:
+    """``harness <suite>``: run one suite; exit 0 pass, 1 fail, 2 usage, 3 inconclusive.
+
+    A suite's own options (added to the returned parser) reach it as profile values:
+    ``overrides(args)`` maps them to dotted profile keys, e.g. ``{"load.users": args.users}``
+    (leave out the ones not given), and they win over the profile file.
+    """
     parser: argparse.ArgumentParser = commands.add_parser(
         suite, help=help_text,
         description=f"{help_text}. Writes evidence.json and report.json to --out; exit 0 pass,"
@@ -61,7 +72,8 @@ def add_suite_command(commands: Any, suite: str, help_text: str) -> argparse.Arg
     add_target_options(parser)
 
     def _run(args: argparse.Namespace) -> int:
-        return run_suites(suite, [suite], run_options(args), make_sink()).exit_code
+        extra = overrides(args) if overrides is not None else {}
+        return run_suites(suite, [suite], run_options(args, extra), make_sink()).exit_code
 
     parser.set_defaults(func=_run)
     return parser

@@ -10,7 +10,7 @@ power under Holm); else it is INCONCLUSIVE, with the draws the target needs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -24,12 +24,12 @@ from harness.fairness.stats.dependence import dependence
 from harness.fairness.stats.holm import holm_adjust
 from harness.fairness.stats.plotdata import quantiles_qq
 from harness.fairness.stats.registration import registration_order
-from harness.fairness.stats.result import RequirementAnalysis, StatTest
+from harness.fairness.stats.result import RequirementAnalysis, StatTest, jsonable
 from harness.fairness.stats.selection import primary_selection, reserve_selection
 from harness.verdict import Verdict
 
 __all__ = ["REQUIREMENTS", "RequirementAnalysis", "StatTest", "TEST_CATALOGUE", "analyse_draws",
-           "decision_rule"]
+           "analyse_samples", "decision_rule"]
 
 REQUIREMENTS = ("F-01", "F-02", "F-03", "F-04", "F-05")
 _BUILDERS: dict[str, Callable[[Context], Built]] = {
@@ -74,11 +74,35 @@ def decision_rule(config: FairnessConfig) -> dict[str, Any]:
 
 def analyse_draws(sample: DrawSample, config: FairnessConfig,
                   seed: int) -> dict[str, RequirementAnalysis]:
-    """Verdicts of F-01..F-05 for ``sample``; ``seed`` (from the run seed) fixes the one
-    simulation the analysis makes (the dispersion test's null variance)."""
-    ctx = Context(sample, config, np.random.default_rng(np.random.SeedSequence(abs(int(seed)))))
-    fixed = _special_cases(ctx)
-    builts = [_BUILDERS[rid](ctx) for rid in REQUIREMENTS if rid not in fixed]
+    """Verdicts of F-01..F-05 for ``sample``. ``seed`` (from the run seed) seeds the generator
+    the analysis hands to its statistics; every current test has an exact or asymptotic null,
+    so the verdicts do not depend on it."""
+    return analyse_samples({"": sample}, config, seed)
+
+
+def analyse_samples(samples: Mapping[str, DrawSample], config: FairnessConfig,
+                    seed: int) -> dict[str, RequirementAnalysis]:
+    """F-01..F-05 over several samples (e.g. the full profile's two populations) as ONE Holm
+    family, so that alpha bounds the false alarms of the whole run. Test names, stated biases
+    and plot keys of a sample with a non-empty label start with "label:"; each sample must reach
+    the power target on its own."""
+    rng = np.random.default_rng(np.random.SeedSequence(abs(int(seed))))
+    merged = {rid: Built(rid) for rid in REQUIREMENTS}
+    fixed: dict[str, list[tuple[str, RequirementAnalysis]]] = {rid: [] for rid in REQUIREMENTS}
+    analysed: set[str] = set()
+    for label, sample in samples.items():
+        ctx = Context(sample, config, rng)
+        special = _special_cases(ctx)
+        for rid in REQUIREMENTS:
+            if rid in special:
+                fixed[rid].append((label, special[rid]))
+            else:
+                analysed.add(rid)
+                _merge(merged[rid], _BUILDERS[rid](ctx), label)
+    builts = [merged[rid] for rid in REQUIREMENTS if rid in analysed or not fixed[rid]]
+    for built in builts:  # a sample that could not be analysed leaves the requirement short
+        built.unmet.extend(f"{label}: {a.reason}".lstrip(": ") for label, a in
+                           fixed[built.requirement] if a.verdict is Verdict.INCONCLUSIVE)
     pending = [p for b in builts for p in b.pending]
     family = len(pending)
     level = config.alpha / max(family, 1)
@@ -89,16 +113,31 @@ def analyse_draws(sample: DrawSample, config: FairnessConfig,
         done[item.test.requirement].append(replace(
             item.test, adjusted_p_value=float(adj), rejected=bool(adj <= config.alpha),
             power=info.power, mde=info.mde, draws_needed=info.draws_needed))
-    results = dict(fixed)
+    results = {rid: min((a for _, a in entries), key=lambda a: _FIXED_RANK[a.verdict])
+               for rid, entries in fixed.items() if entries}
     for built in builts:
         tests = tuple(done[built.requirement])
         verdict, reason, message = _verdict(built, tests, config)
         plots = dict(built.plots)
         plots["test_p_value_qq"] = quantiles_qq(np.array([t.p_value for t in tests]))
         results[built.requirement] = RequirementAnalysis(
-            built.requirement, verdict, tests, reason, plots,
-            _decision(config, family, level, built, tests), message[0], message[1])
+            built.requirement, verdict, tests, reason, jsonable(plots),
+            jsonable(_decision(config, family, level, built, tests)), message[0],
+            jsonable(message[1]))
     return {rid: results[rid] for rid in REQUIREMENTS}
+
+
+def _merge(into: Built, built: Built, label: str) -> None:
+    """Add one sample's tests, plots and notes to a requirement, labelled when ``label``."""
+    tag = f"{label}:" if label else ""
+    for item in built.pending:
+        test = item.test
+        into.pending.append(replace(item, test=replace(
+            test, name=tag + test.name,
+            alternative=f"{tag} {test.alternative}".strip() if test.alternative else "")))
+    into.plots.update({tag + key: value for key, value in built.plots.items()})
+    into.notes.extend(f"{tag} {note}".strip() for note in built.notes)
+    into.unmet.extend(f"{tag} {note}".strip() for note in built.unmet)
 
 
 def _decision(config: FairnessConfig, family: int, level: float, built: Built,
@@ -141,6 +180,9 @@ def _verdict(built: Built, tests: tuple[StatTest, ...],
     return (Verdict.PASS, f"no test rejected at family-wise alpha = {config.alpha:g} "
             f"({len(tests)} tests here); detects {powers or 'no stated bias'}",
             ("fairness.stats.pass", {"alpha": config.alpha, "tests": len(tests)}))
+
+
+_FIXED_RANK = {Verdict.INCONCLUSIVE: 0, Verdict.PASS: 1, Verdict.NOT_APPLICABLE: 2}
 
 
 def _fixed(rid: str, verdict: Verdict, reason: str, message_id: str) -> RequirementAnalysis:

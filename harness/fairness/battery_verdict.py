@@ -32,7 +32,7 @@ from harness.fairness.sp800_22.assessment import ALPHA as FIRST_LEVEL_ALPHA
 from harness.fairness.sp800_22.assessment import MIN_SEQUENCES_FOR_UNIFORMITY
 from harness.fairness.stats.holm import holm_adjust
 from harness.fairness.stats.plotdata import quantiles_qq
-from harness.fairness.stats.result import RequirementAnalysis, StatTest
+from harness.fairness.stats.result import RequirementAnalysis, StatTest, jsonable
 from harness.verdict import Verdict
 
 __all__ = ["assess_batteries", "assess_battery", "battery_rule", "excursion_applicability",
@@ -181,7 +181,7 @@ def assess_batteries(results: Mapping[str, Any], config: FairnessConfig) -> Requ
     else:
         verdict, reason = Verdict.PASS, (f"no column rejected at family-wise alpha = "
                                          f"{config.alpha:g} ({len(final)} p-values)")
-    return RequirementAnalysis("F-07", verdict, final, reason, plots, decision,
+    return RequirementAnalysis("F-07", verdict, final, reason, jsonable(plots), jsonable(decision),
                                f"fairness.battery.{verdict.value.lower()}",
                                {"alpha": config.alpha, "rejected": rejected, "gaps": len(gaps)})
 

@@ -1,23 +1,28 @@
 """Every number the fairness statistics use; a profile's fairness section fills it by field name.
 
-Suggested profile values (docs/fairness.md explains how they follow from the power targets):
+Suggested profiles (docs/fairness.md derives them; ``planning.required_draws`` recomputes the
+draws for any population):
 
-========================  ==============  ==============================================
-                          quick           full
-========================  ==============  ==============================================
-applicants N              5,000           20,000 and a second population of 100,000
-primary K / reserve R     500 / 100       2,000 / 400 (both populations)
-draws M                   1,000           3,000 (N = 20,000); 1,000 (N = 100,000)
-related-seed pairs        100 (of M)      300 (of M)
-F-07 sequences / source   120             300
-F-07 sequence bits        1,000,000       1,000,000
-alpha (F-01..F-05; F-07)  0.01; 0.01      0.01; 0.01
-power target              0.9             0.99
-========================  ==============  ==============================================
+==============================  =====================  ======================================
+field or size                   quick                  full
+==============================  =====================  ======================================
+applicants N                    5,000                  20,000, and 100,000 (> 65,536)
+primary K / reserve R           500 / 100              2,000 / 400 in both populations
+draws M                         400                    1,000 (N = 20,000); 1,500 (N = 100,000)
+related-seed pairs (within M)   50                     200 per population
+needed for the power target     201 (F-01)             174; 983 (F-01, one excluded applicant)
+F-07 sequences per source       55                     300
+F-07 sequence_bits              1,000,000              1,000,000
+battery_excursions_need_uni...  false                  true (115 sequences would do)
+alpha                           0.01                   0.01
+power                           0.9                    0.99
+==============================  =====================  ======================================
 
-False alarms of a correct system: F-01..F-05 together at most ``alpha`` (Holm), F-07 at most
-``alpha`` (Holm over every battery column of both sources), so at most 2 * alpha = 2 % per run
-across the statistical requirements under either profile.
+The draws needed assume the smallest region holds at least 4 % of the applicants (F-04's
+hardest case). False alarms of a correct system: F-01..F-05 together at most ``alpha`` (one Holm
+family, both populations of ``full`` included via ``analysis.analyse_samples``), F-07 at most
+``alpha`` (one Holm family over every column of both sources), so at most 2 * alpha = 2 % per
+run across the statistical requirements, under either profile.
 """
 
 from __future__ import annotations

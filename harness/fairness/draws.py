@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +44,7 @@ class DrawSample:
         both = np.concatenate([primary, reserve], axis=1)
         if both.size and (both.min() < 0 or both.max() >= n):
             raise ValueError(f"draw indices must lie in 0..{n - 1}")
-        _check_unique_rows(both, lambda i: str(self.population.ids[i]))
+        _check_unique_rows(both, self.population.id_at)
         if pairs.size and (pairs.min() < 0 or pairs.max() >= m):
             raise ValueError(f"related pairs must name draw rows 0..{m - 1}")
         if pairs.size and bool((pairs[:, 0] == pairs[:, 1]).any()):
@@ -90,12 +90,12 @@ class DrawSample:
             raise ValueError(f"draw {at // max(k + r, 1)} names unknown applicant id "
                              f"{flat[at]!r}")
         both = index.reshape(len(draws), k + r).astype(np.int32)
-        _check_unique_rows(both, lambda i: str(population.ids[i]))
+        _check_unique_rows(both, population.id_at)
         return cls(population, primary_slots, reserve_slots, both[:, :k], both[:, k:],
                    np.asarray(related_pairs, dtype=np.int64).reshape(-1, 2))
 
 
-def _check_unique_rows(rows: np.ndarray, name_of: object) -> None:
+def _check_unique_rows(rows: np.ndarray, name_of: Callable[[int], str]) -> None:
     """ValueError naming the first draw that lists one applicant twice."""
     if rows.shape[1] < 2:
         return
@@ -103,5 +103,4 @@ def _check_unique_rows(rows: np.ndarray, name_of: object) -> None:
     twins = ordered[:, 1:] == ordered[:, :-1]
     if twins.any():
         t, j = (int(v) for v in np.argwhere(twins)[0])
-        label = name_of(int(ordered[t, j])) if callable(name_of) else ordered[t, j]
-        raise ValueError(f"draw {t} names applicant id {label!r} twice")
+        raise ValueError(f"draw {t} names applicant id {name_of(int(ordered[t, j]))!r} twice")

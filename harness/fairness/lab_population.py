@@ -1,5 +1,6 @@
 """F-01..F-05 over one population: register it, check the published list, ask for practice
-draws, and hand them to the statistics.
+draws, and turn them into a ``DrawSample`` for the statistics (the suite analyses every
+population's sample together, as one family).
 
 Anything the target does wrong ends here as a ``PopulationRun`` with a problem and its evidence:
 an acknowledged applicant missing from the list, or a draw naming an unknown or repeated id, is
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import TargetError
-from harness.fairness.analysis import RequirementAnalysis, analyse_draws
 from harness.fairness.draws import DrawSample
 from harness.fairness.enrolment import Enrolment, enrol, error_evidence
 from harness.fairness.lab_sampling import FetchTiming, fetch_lab_indices, lab_seeds
@@ -36,10 +36,10 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class PopulationRun:
-    """The analyses of one population, or the problem that stopped them."""
+    """The practice draws of one population, or the problem that stopped them."""
 
     label: str
-    analyses: dict[str, RequirementAnalysis] | None = None
+    sample: DrawSample | None = None
     problem: str | None = None
     problem_verdict: Verdict = Verdict.INCONCLUSIVE  # of F-01; F-02..F-05 stay INCONCLUSIVE
     evidence: dict[str, Any] = field(default_factory=dict)
@@ -81,7 +81,7 @@ def _enrol(client: HttpTarget, round_id: str, spec: LabPopulation, settings: Fai
 
 def run_population(
     client: HttpTarget, public: HttpTarget, run_seed: RunSeed, index: int, spec: LabPopulation,
-    settings: FairnessSettings, alpha_share: float, progress: Progress,
+    settings: FairnessSettings, progress: Progress,
 ) -> PopulationRun:
     """Everything F-01..F-05 need from population number ``index``; never raises TargetError."""
     run = PopulationRun(f"N={spec.applicants}")
@@ -101,18 +101,17 @@ def run_population(
             run.problem = comparison.problem
             run.problem_verdict = Verdict.FAIL if comparison.definite else Verdict.INCONCLUSIVE
             return run
-        _draw_and_analyse(run, client, round_id, run_seed, index, spec, settings, alpha_share,
-                          _population(enrolment), progress)
+        _draw(run, client, round_id, run_seed, index, spec, settings, _population(enrolment),
+              progress)
     except TargetError as exc:
         run.problem = f"the target failed to answer: {exc}"
         run.evidence["error"] = error_evidence(exc)
     return run
 
 
-def _draw_and_analyse(
+def _draw(
     run: PopulationRun, client: HttpTarget, round_id: str, run_seed: RunSeed, index: int,
-    spec: LabPopulation, settings: FairnessSettings, alpha_share: float, population: Population,
-    progress: Progress,
+    spec: LabPopulation, settings: FairnessSettings, population: Population, progress: Progress,
 ) -> None:
     plan = lab_seeds(run_seed, index, spec.draws, spec.related_pairs)
     run.evidence["lab_seeds"] = plan.recipe()
@@ -137,7 +136,5 @@ def _draw_and_analyse(
         run.problem_verdict = Verdict.FAIL
         return
     run.evidence["draws_sha256"] = hashlib.sha256(rows.tobytes()).hexdigest()
-    config = dataclasses.replace(settings.statistics, alpha=alpha_share)
-    analysis_seed = int.from_bytes(run_seed.derive("fairness", "analysis", index)[:8], "big")
-    run.analyses = analyse_draws(sample, config, analysis_seed)
-    run.timing["analysis_s"] = time.perf_counter() - began
+    run.sample = sample
+    run.timing["sample_s"] = time.perf_counter() - began

@@ -77,6 +77,10 @@ class Population:
         """The ids as a numpy byte-string array (NUL padding sorts as byte order requires)."""
         return _as_bytes(self.ids)
 
+    def id_at(self, position: int) -> str:
+        """The id at a canonical position, as text."""
+        return _text(self.ids[position])
+
     def index_of(self, ids: Sequence[str] | np.ndarray) -> np.ndarray:
         """Canonical positions of ``ids`` (int64); -1 marks an id not in the population."""
         wanted = _as_bytes(ids)

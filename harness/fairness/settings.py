@@ -71,7 +71,7 @@ class FairnessSettings:
                              " the number the F-07 rule needs at this alpha")
 
     def false_alarm_bound(self) -> float:
-        """F-01..F-05 together at most alpha (Holm, alpha split over populations), F-07 at most
-        alpha (family-wise over its battery columns); F-06 is exact and never errs on a correct
-        system. So at most 2 alpha per run."""
+        """F-01..F-05 together at most alpha (one Holm family over every population), F-07 at
+        most alpha (one Holm family over its battery columns); F-06 is exact and never errs on a
+        correct system. So at most 2 alpha per run."""
         return 2 * self.statistics.alpha

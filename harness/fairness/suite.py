@@ -15,10 +15,10 @@ from typing import Any
 from harness.catalogue import requirements_of
 from harness.errors import TargetError
 from harness.events import EventSink
-from harness.fairness.analysis import decision_rule
+from harness.fairness.analysis import analyse_samples, decision_rule
 from harness.fairness.enrolment import error_evidence
 from harness.fairness.lab_population import PopulationRun, run_population
-from harness.fairness.outcome import REMEDIATION, combine_populations, not_assessed
+from harness.fairness.outcome import REMEDIATION, analysis_result, not_assessed
 from harness.fairness.randomness import RandomnessJob
 from harness.fairness.replay_rounds import assess_replays
 from harness.fairness.settings import FairnessSettings
@@ -81,20 +81,24 @@ def _problem_results(runs: list[PopulationRun]) -> dict[str, RequirementResult] 
     return results
 
 
-def _uniformity(runs: list[PopulationRun], settings: FairnessSettings
-                ) -> dict[str, RequirementResult]:
+def _uniformity(runs: list[PopulationRun], settings: FairnessSettings, run_seed: RunSeed,
+                timing: dict[str, Any]) -> dict[str, RequirementResult]:
+    """F-01..F-05 over every population's sample, one Holm family at the profile's alpha."""
     problems = _problem_results(runs)
     if problems is not None:
         return problems
-    alpha = settings.statistics.alpha / len(runs)
-    rule = {**decision_rule(settings.statistics), "populations": len(runs),
-            "alpha_per_population": alpha}
+    # With one population its tests keep their plain names; several are told apart by label.
+    samples = {("" if len(runs) == 1 else run.label): run.sample
+               for run in runs if run.sample is not None}
+    seed = int.from_bytes(run_seed.derive("fairness", "analysis")[:8], "big")
+    began = time.perf_counter()
+    analyses = analyse_samples(samples, settings.statistics, seed)
+    timing["analysis_s"] = time.perf_counter() - began
+    rule = {**decision_rule(settings.statistics), "populations": list(samples) or [""]}
     rounds = {run.label: run.evidence.get("round_id") for run in runs}
     return {
-        rid: combine_populations(
-            rid, {run.label: run.analyses[rid] for run in runs if run.analyses}, alpha,
-            {"decision_rule": rule, "stated_biases": settings.statistics.stated_biases(),
-             "population_rounds": rounds})
+        rid: analysis_result(rid, analyses[rid], settings.statistics.alpha,
+                             {"decision_rule": rule, "population_rounds": rounds})
         for rid in UNIFORMITY
     }
 
@@ -131,12 +135,11 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
         return {}  # F-07's verdict comes with job.finish
 
     def uniformity() -> dict[str, RequirementResult]:
-        alpha = settings.statistics.alpha / len(settings.populations)
-        runs = [run_population(client, public, run_seed, i, spec, settings, alpha,
-                               events.progress) for i, spec in enumerate(settings.populations)]
+        runs = [run_population(client, public, run_seed, i, spec, settings, events.progress)
+                for i, spec in enumerate(settings.populations)]
         timing["populations"] = {run.label: run.timing for run in runs}
         populations.update({run.label: run.evidence for run in runs})
-        return _uniformity(runs, settings)
+        return _uniformity(runs, settings, run_seed, timing)
 
     try:
         lab, probe_error = _lab_mode(client)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -43,6 +43,9 @@ class Profile:
     mandatory: tuple[str, ...]
     optional: tuple[str, ...]
     sections: Mapping[str, Any]
+    overrides: Mapping[str, Any] = field(default_factory=dict)  # from the command line
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    layers: tuple[Mapping[str, Any], ...] = field(default=(), repr=False, compare=False)
 
     def section(self, suite: str) -> Any:
         """The settings of ``suite`` (its registered dataclass)."""
@@ -54,7 +57,7 @@ class Profile:
             "name": self.name, "extends": self.extends, "source": self.source,
             "source_sha256": self.source_sha256, "description": self.description,
             "false_alarm_rate": self.false_alarm_rate, "mandatory": list(self.mandatory),
-            "optional": list(self.optional),
+            "optional": list(self.optional), "overrides": jsonable(self.overrides),
             "sections": {name: jsonable(value) for name, value in self.sections.items()},
         }
 
@@ -88,14 +91,41 @@ def _overlay(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _nested(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"load.users": 5}`` -> ``{"load": {"users": 5}}``."""
+    tree: dict[str, Any] = {}
+    for dotted, value in overrides.items():
+        *parents, leaf = dotted.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return tree
+
+
 def load_profile(spec: str, overrides: Mapping[str, Any] | None = None) -> Profile:
     """``quick``, ``full`` or the path of a YAML file; any problem is a one-line UsageError.
 
-    ``overrides`` (suite sections, e.g. ``{"load": {"users": 50}}`` from a command's own options)
-    overlay the file, and are checked like it."""
+    ``overrides`` (dotted keys such as ``load.users``) come from a command's own options and
+    win over the file (command line > profile file > built-in profile); they are validated and
+    recorded like the rest.
+    """
+    profile = _load(spec)
+    if not overrides:
+        return profile
+    for dotted in overrides:
+        if dotted.split(".")[0] not in SUITES:
+            raise UsageError(f"profile override {dotted!r}: only suite sections can be overridden")
+    data = _overlay(profile.raw, _nested(overrides))
+    return _resolve(data, profile.layers, profile.name, profile.source, profile.extends,
+                    profile.source_sha256, dict(overrides))
+
+
+def _load(spec: str) -> Profile:
     if spec in BUILTIN_PROFILES:
         text = _builtin_text(spec)
-        data, layers = _parse(text, spec), []
+        data = _parse(text, spec)
+        layers: list[Mapping[str, Any]] = [data]
         source, extends, name = f"builtin:{spec}", None, spec
     else:
         try:
@@ -112,9 +142,6 @@ def load_profile(spec: str, overrides: Mapping[str, Any] | None = None) -> Profi
         base = _parse(_builtin_text(extends), extends)
         data, layers = _overlay(base, top), [base, top]
         source, name = spec, str(top.get("name") or Path(spec).stem)
-    if overrides:
-        data = _overlay(data, overrides)
-        source += " with command-line overrides"
     return _resolve(data, layers, name, source, extends, hashlib.sha256(text.encode()).hexdigest())
 
 
@@ -151,9 +178,9 @@ def _split(layers: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, ...], tuple[
 
 def _resolve(
     data: Mapping[str, Any], layers: Sequence[Mapping[str, Any]], name: str, source: str,
-    extends: str | None, digest: str,
+    extends: str | None, digest: str, overrides: Mapping[str, Any] | None = None,
 ) -> Profile:
-    mandatory, optional = _split(layers or [data])
+    mandatory, optional = _split(layers)
     sections: dict[str, Any] = {}
     registered = available_suites()
     for suite in SUITES:
@@ -176,7 +203,8 @@ def _resolve(
         name=name,
         extends=extends, source=source, source_sha256=digest, description=description,
         false_alarm_rate=float(rate), mandatory=mandatory, optional=optional,
-        sections=MappingProxyType(sections),
+        sections=MappingProxyType(sections), overrides=MappingProxyType(dict(overrides or {})),
+        raw=MappingProxyType(dict(data)), layers=tuple(layers),
     )
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import UsageError
-from harness.report import json_report  # noqa: F401 - registers report.json
+from harness.report import (
+    json_report,  # noqa: F401 - registers report.json
+    sarif,  # noqa: F401 - registers results.sarif
+)
 from harness.report.json_report import build_report, scope_verdict
 from harness.report.writers import registered_writers, report_writer
 

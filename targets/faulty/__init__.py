@@ -10,12 +10,26 @@ the catalogue costs nothing. Nothing here imports ``harness``.
 from __future__ import annotations
 
 from targets.faulty import (
+    applicant_list_drops_registration,
     deposit_global_lock,
     deposit_race,
     deposit_shedding,
+    deposit_trusts_body_id,
     deposit_write_behind,
+    duplicate_national_id_accepted,
+    idempotency_key_ignored,
     lab_draws_differ,
+    open_operator_endpoint,
+    promotion_out_of_rank_order,
     registration_order_bias,
+    reserve_shown_as_winner,
+    results_change_after_deposits,
+    sequential_tokens,
+    sql_string_formatting,
+    stack_traces_in_errors,
+    time_derived_seed,
+    type_confusion_500,
+    wrong_amount_accepted,
 )
 from targets.faulty.defect import Defect
 
@@ -26,6 +40,21 @@ DEFECTS: dict[str, Defect] = {
     for defect in (
         registration_order_bias.DEFECT,
         lab_draws_differ.DEFECT,
+        open_operator_endpoint.DEFECT,
+        deposit_trusts_body_id.DEFECT,
+        sql_string_formatting.DEFECT,
+        sequential_tokens.DEFECT,
+        time_derived_seed.DEFECT,
+        idempotency_key_ignored.DEFECT,
+        stack_traces_in_errors.DEFECT,
+        type_confusion_500.DEFECT,
+        # the invariant suite's defects (I-01..I-06)
+        applicant_list_drops_registration.DEFECT,
+        reserve_shown_as_winner.DEFECT,
+        wrong_amount_accepted.DEFECT,
+        promotion_out_of_rank_order.DEFECT,
+        results_change_after_deposits.DEFECT,
+        duplicate_national_id_accepted.DEFECT,
         deposit_global_lock.DEFECT,
         deposit_shedding.DEFECT,
         deposit_race.DEFECT,

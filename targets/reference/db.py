@@ -33,9 +33,10 @@ __all__ = ["SCHEMA_VERSION", "Database", "SchemaMismatch", "check_schema_version
 _BUSY_TIMEOUT_MS = 30_000
 # The layout of the tables. 1: before it was recorded. 2: results carry their slot counts and
 # deposits are unique per national id across rounds. 3: committed server seeds are sealed under a
-# key kept outside the database, which records only its fingerprint. There is no migration: data
-# is lab-only.
-SCHEMA_VERSION = "3"
+# key kept outside the database, which records only its fingerprint. 4: who was drawn is read from
+# the results record (no per-applicant role columns); ids collate as bytes on PostgreSQL. There is
+# no migration: data is lab-only.
+SCHEMA_VERSION = "4"
 _VERSION_KEY = "schema_version"
 
 

@@ -14,9 +14,10 @@ own lock, so only the database can settle a person paying in both at once).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
 from targets.reference import audit, schema
@@ -59,7 +60,7 @@ def _while_running(
 ) -> tuple[int, dict[str, Any]]:
     """A retry met its original still in flight (or a later replay of a finished one)."""
     with svc.db.read() as conn:
-        f = facts(conn, svc.read_round(conn, round_id), applicant_id)
+        f = facts(svc, conn, svc.read_round(conn, round_id), applicant_id)
     if f.deposit is not None and f.deposit["idempotency_key"] == key:
         return _replay(f.deposit, amount)
     if amount != running:
@@ -85,7 +86,7 @@ def _decide(
         # Shared: deposits of different applicants run side by side; deposits/close takes the
         # exclusive lock, so it waits for the deposits under way and later ones wait for it.
         row = svc.locked_round(conn, round_id, shared=True)
-        f = facts(conn, row, who.applicant_id)
+        f = facts(svc, conn, row, who.applicant_id)
         if f.deposit is not None and f.deposit["idempotency_key"] == key:
             return _replay(f.deposit, amount)
         if row.state not in _OPEN_STATES:
@@ -134,49 +135,51 @@ def close_deposits(svc: Service, token: str | None, round_id: str, raw: bytes) -
             raise conflict("wrong_state",
                            f"the round is {row.state!r}, not {expected!r}: nothing was closed")
         if row.state == "drawn":
-            forfeited = _unpaid(conn, round_id, promoted_only=False)
-            promoted = _promote(conn, round_id, len(forfeited))
+            drawn = svc.selection(conn, row)
+            if drawn is None:
+                raise RuntimeError(f"round {round_id} is drawn but has no selection")
+            paid = _paid(conn, round_id)
+            forfeited = [aid for aid in drawn.primary if aid not in paid]
+            promoted = _promote(conn, round_id, len(forfeited), drawn.reserve)
             move_state(conn, round_id, "drawn", "promotion")
             audit.append(conn, round_id, "promotion",
                          {"forfeited": forfeited, "promoted": promoted})
             return {"state": "promotion", "promoted": promoted}
-        forfeited = _unpaid(conn, round_id, promoted_only=True)
+        forfeited = _unpaid_promoted(conn, round_id)
         move_state(conn, round_id, "promotion", "final")
         audit.append(conn, round_id, "final", {"forfeited": forfeited})
         return {"state": "final", "promoted": []}
 
 
-def _unpaid(conn: Connection, round_id: str, *, promoted_only: bool) -> list[str]:
-    """Primaries (or promoted reserves) without a deposit, in rank order."""
-    a, d, p = schema.applicants, schema.deposits, schema.promotions
-    paid = select(d.c.applicant_id).where(d.c.round_id == round_id)
-    if promoted_only:
-        query = select(p.c.applicant_id).where(p.c.round_id == round_id)
-        query = query.where(p.c.applicant_id.not_in(paid)).order_by(p.c.reserve_rank)
-    else:
-        query = select(a.c.applicant_id).where(a.c.round_id == round_id, a.c.role == "primary")
-        query = query.where(a.c.applicant_id.not_in(paid)).order_by(a.c.rank)
-    return list(conn.execute(query).scalars())
+def _paid(conn: Connection, round_id: str) -> set[str]:
+    """Who has a deposit in this round, read as one aggregate (up to ~190,000 ids)."""
+    d = schema.deposits
+    joined = conn.execute(
+        select(func.aggregate_strings(d.c.applicant_id, "\n")).where(d.c.round_id == round_id)
+    ).scalar()
+    return set() if joined is None else set(joined.split("\n"))
 
 
-def _promote(conn: Connection, round_id: str, count: int) -> list[str]:
-    if count == 0:
-        return []
-    a = schema.applicants
-    reserves = conn.execute(
-        select(a.c.applicant_id, a.c.rank)
-        .where(a.c.round_id == round_id, a.c.role == "reserve")
-        .order_by(a.c.rank)
-        .limit(count)
-    ).all()
-    if reserves:
+def _unpaid_promoted(conn: Connection, round_id: str) -> list[str]:
+    """Promoted reserves without a deposit, in rank order (one anti-join)."""
+    d, p = schema.deposits, schema.promotions
+    paid = select(d.c.deposit_id).where(
+        d.c.round_id == round_id, d.c.applicant_id == p.c.applicant_id
+    )
+    query = select(p.c.applicant_id).where(p.c.round_id == round_id, ~paid.exists())
+    return list(conn.execute(query.order_by(p.c.reserve_rank)).scalars())
+
+
+def _promote(conn: Connection, round_id: str, count: int, reserve: Sequence[str]) -> list[str]:
+    """Promote the first ``count`` of the reserve list (rank order), fewer if it runs out."""
+    promoted = list(reserve[:count])
+    if promoted:
         now = utc_now()
         conn.execute(schema.promotions.insert(), [
-            {"round_id": round_id, "applicant_id": r.applicant_id, "reserve_rank": r.rank,
-             "promoted_at": now}
-            for r in reserves
+            {"round_id": round_id, "applicant_id": aid, "reserve_rank": rank, "promoted_at": now}
+            for rank, aid in enumerate(promoted, start=1)
         ])
-    return [r.applicant_id for r in reserves]
+    return promoted
 
 
 def ledger(svc: Service, token: str | None, round_id: str) -> dict[str, Any]:

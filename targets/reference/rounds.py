@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from targets.reference import audit, schema
@@ -19,13 +19,13 @@ from targets.reference.config import MAX_BODY_BYTES
 from targets.reference.db import utc_now
 from targets.reference.draw import (
     ALGORITHM,
-    EligibleList,
     derive_seed,
     seed_commitment,
 )
 from targets.reference.errors import bad_request, conflict
 from targets.reference.security import new_server_seed
-from targets.reference.service import Service, round_view
+from targets.reference.selection import Selection
+from targets.reference.service import Service, read_eligible, round_view
 from targets.reference.validation import (
     is_id,
     optional_hex,
@@ -110,14 +110,13 @@ def close_registration(svc: Service, token: str | None, round_id: str) -> dict[s
     with svc.db.write() as conn:
         row = svc.locked_round(conn, round_id)
         _expect_state(row, "registration")
-        table = schema.applicants
-        ids = conn.execute(select(table.c.applicant_id).where(table.c.round_id == round_id))
-        eligible = EligibleList(ids.scalars())
+        eligible = read_eligible(conn, round_id)
         digest = eligible.digest.hex()
         move_state(conn, round_id, "registration", "closed", eligible=len(eligible),
                    applicants_digest=digest)
         audit.append(conn, round_id, "closed", {"applicants": len(eligible),
                                                 "applicants_digest": digest})
+    svc.remember_eligible(round_id, eligible)  # only once the close has committed
     return {"applicants": len(eligible), "applicants_digest": digest}
 
 
@@ -154,8 +153,7 @@ def draw(svc: Service, token: str | None, round_id: str, raw: bytes) -> dict[str
         server_seed = svc.keys.open_seed(round_id, row.sealed_seed)
         seed = derive_seed(server_seed, beacon)
         outcome = svc.eligible(conn, row).draw(round_id, row.primary_slots, row.reserve_slots, seed)
-        _record_roles(conn, round_id, "primary", outcome.primary)
-        _record_roles(conn, round_id, "reserve", outcome.reserve)
+        # The results record is the one record of who was drawn (selection.py): one row to write.
         published = {
             "round_id": round_id,
             "algorithm": ALGORITHM,
@@ -182,19 +180,8 @@ def draw(svc: Service, token: str | None, round_id: str, raw: bytes) -> dict[str
             "beacon": beacon.hex(), "primary": len(outcome.primary),
             "reserve": len(outcome.reserve),
         })
+    svc.remember_selection(round_id, Selection(outcome.primary, outcome.reserve))
     return published
-
-
-def _record_roles(conn: Connection, round_id: str, role: str, ids: list[str]) -> None:
-    if not ids:
-        return
-    table = schema.applicants
-    conn.execute(
-        update(table)
-        .where(table.c.round_id == round_id, table.c.applicant_id == bindparam("aid"))
-        .values(role=role, rank=bindparam("position")),
-        [{"aid": applicant, "position": rank} for rank, applicant in enumerate(ids, start=1)],
-    )
 
 
 def results(svc: Service, round_id: str) -> dict[str, Any]:

@@ -40,6 +40,9 @@ __all__ = [
 metadata = MetaData()
 
 _ID = String(64)
+# Applicant ids compare as bytes on PostgreSQL too (SQLite's default collation already does), so
+# the primary key's index hands out a round's ids in canonical order: close reads them sorted.
+_CANONICAL_ID = String(64).with_variant(String(64, collation="C"), "postgresql")
 _HEX = String(64)
 _TIME = String(40)
 
@@ -71,15 +74,13 @@ applicants = Table(
     "applicants",
     metadata,
     Column("round_id", _ID, ForeignKey("rounds.round_id"), nullable=False),
-    Column("applicant_id", _ID, nullable=False),
+    Column("applicant_id", _CANONICAL_ID, nullable=False),
     Column("national_key", _HEX, nullable=False),
     Column("name", Text, nullable=False),
     Column("region", Text, nullable=False),
     Column("token_hash", _HEX, nullable=False, unique=True),
     Column("registered_at", _TIME, nullable=False),
-    # Set once by the draw: "primary" or "reserve" and the 1-based rank within that list.
-    Column("role", String(8)),
-    Column("rank", Integer),
+    # Who was drawn, and at which rank, is read from the results record (selection.py).
     PrimaryKeyConstraint("round_id", "applicant_id"),
     UniqueConstraint("round_id", "national_key", name="uq_one_registration_per_person"),
     Index("ix_applicants_national_key", "national_key"),

@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import anyio
 from sqlalchemy import Connection, Row, func, select
@@ -23,11 +23,14 @@ from targets.reference.errors import conflict, forbidden, not_found, unauthorize
 from targets.reference.keys import bind_instance_keys
 from targets.reference.national_id import NationalIdHasher
 from targets.reference.security import hash_token, is_operator
+from targets.reference.selection import Selection
 from targets.reference.validation import is_id
 
-__all__ = ["InFlight", "Service", "round_view"]
+__all__ = ["InFlight", "Service", "read_eligible", "round_view"]
 
-_ELIGIBLE_CACHE_ROUNDS = 8
+_CACHED_ROUNDS = 8  # rounds whose frozen list and draw outcome stay in memory
+_BEFORE_DRAW = ("registration", "closed", "committed")
+_T = TypeVar("_T")
 
 
 class InFlight:
@@ -59,6 +62,29 @@ class InFlight:
                 del self._running[key]
 
 
+class _RoundCache(Generic[_T]):
+    """Least-recently-used map from round id to something of that round that never changes."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, _T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, round_id: str) -> _T | None:
+        with self._lock:
+            found = self._items.get(round_id)
+            if found is not None:
+                self._items.move_to_end(round_id)
+            return found
+
+    def put(self, round_id: str, value: _T) -> None:
+        with self._lock:
+            self._items[round_id] = value
+            self._items.move_to_end(round_id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 class Service:
     """One running reference system."""
 
@@ -73,8 +99,8 @@ class Service:
         self.keys = self.key_binding.keys
         self.hash_national_id = NationalIdHasher(self.keys.national_id)
         self.in_flight = InFlight()
-        self._eligible: OrderedDict[str, EligibleList] = OrderedDict()
-        self._eligible_lock = threading.Lock()
+        self._eligible: _RoundCache[EligibleList] = _RoundCache(_CACHED_ROUNDS)
+        self._selections: _RoundCache[Selection] = _RoundCache(_CACHED_ROUNDS)
 
     def close(self) -> None:
         self.db.dispose()
@@ -136,22 +162,54 @@ class Service:
         """The frozen eligible list of a round from ``closed`` on (cached: it never changes)."""
         if round_row.state == "registration":
             raise conflict("wrong_state", "the eligible list exists once registration is closed")
-        with self._eligible_lock:
-            cached = self._eligible.get(round_row.round_id)
+        cached = self._eligible.get(round_row.round_id)
         if cached is not None:
             return cached
-        table = schema.applicants
-        ids = conn.execute(
-            select(table.c.applicant_id).where(table.c.round_id == round_row.round_id)
-        ).scalars()
-        eligible = EligibleList(ids)
+        eligible = read_eligible(conn, round_row.round_id)
         if eligible.digest.hex() != round_row.applicants_digest:
             raise RuntimeError(f"eligible list of {round_row.round_id} differs from its digest")
-        with self._eligible_lock:
-            self._eligible[round_row.round_id] = eligible
-            while len(self._eligible) > _ELIGIBLE_CACHE_ROUNDS:
-                self._eligible.popitem(last=False)
+        self._eligible.put(round_row.round_id, eligible)
         return eligible
+
+    def remember_eligible(self, round_id: str, eligible: EligibleList) -> None:
+        """Called by ``close`` once it has committed, so the draw does not read the list again."""
+        self._eligible.put(round_id, eligible)
+
+    def selection(self, conn: Connection, round_row: Row[Any]) -> Selection | None:
+        """Who was drawn, from the round's published results (cached); None before the draw."""
+        if round_row.state in _BEFORE_DRAW:
+            return None
+        cached = self._selections.get(round_row.round_id)
+        if cached is not None:
+            return cached
+        table = schema.results
+        body = conn.execute(
+            select(table.c.body).where(table.c.round_id == round_row.round_id)
+        ).scalar_one()
+        selection = Selection.from_results(body)
+        self._selections.put(round_row.round_id, selection)
+        return selection
+
+    def remember_selection(self, round_id: str, selection: Selection) -> None:
+        """Called by ``draw`` once it has committed."""
+        self._selections.put(round_id, selection)
+
+
+def read_eligible(conn: Connection, round_id: str) -> EligibleList:
+    """Every registered applicant id of the round, frozen in canonical order.
+
+    One aggregate (string_agg, group_concat) hands the ids over as a single text value, several
+    times faster than a row per id; both engines cap a value near 1 GB, which a round would reach
+    only past 60 million registrations (an error then, never a truncated list). The ids come in
+    primary-key order, which is byte order on a database this version created, so freezing them
+    needs no sort; any other order is sorted all the same.
+    """
+    a = schema.applicants
+    ordered = (
+        select(a.c.applicant_id).where(a.c.round_id == round_id).order_by(a.c.applicant_id)
+    ).subquery()
+    joined = conn.execute(select(func.aggregate_strings(ordered.c.applicant_id, "\n"))).scalar()
+    return EligibleList.from_lines(b"" if joined is None else joined.encode("ascii") + b"\n")
 
 
 def round_view(conn: Connection, row: Row[Any]) -> dict[str, Any]:

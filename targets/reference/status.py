@@ -52,9 +52,9 @@ class Standing:
         return self.entitled and not self.paid_elsewhere
 
 
-def facts(conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
-    """One query: the applicant's draw outcome, promotion, deposit (if any), and whether the
-    same person holds a deposit in another round."""
+def facts(svc: Service, conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
+    """The applicant's draw outcome (from the published results), promotion, deposit (if any),
+    and whether the same person holds a deposit in another round."""
     rid = round_row.round_id
     a, p, d = schema.applicants, schema.promotions, schema.deposits
     other = schema.deposits.alias("other_round")
@@ -64,7 +64,7 @@ def facts(conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
         p, and_(p.c.round_id == a.c.round_id, p.c.applicant_id == a.c.applicant_id)
     ).outerjoin(d, and_(d.c.round_id == a.c.round_id, d.c.applicant_id == a.c.applicant_id))
     row = conn.execute(
-        select(a.c.role, a.c.rank, p.c.reserve_rank.label("promoted_rank"), *_DEPOSIT_COLUMNS,
+        select(p.c.reserve_rank.label("promoted_rank"), *_DEPOSIT_COLUMNS,
                elsewhere.label("paid_elsewhere"))
         .select_from(joined)
         .where(a.c.round_id == rid, a.c.applicant_id == applicant_id)
@@ -72,7 +72,9 @@ def facts(conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
     deposit = None
     if row.deposit_id is not None:
         deposit = {c.name: getattr(row, c.name) for c in _DEPOSIT_COLUMNS}
-    return Facts(round_row.state, row.role, row.rank, row.promoted_rank is not None, deposit,
+    drawn = svc.selection(conn, round_row)
+    role, rank = (None, None) if drawn is None else drawn.role(applicant_id)
+    return Facts(round_row.state, role, rank, row.promoted_rank is not None, deposit,
                  bool(row.paid_elsewhere))
 
 
@@ -138,7 +140,7 @@ def me(svc: Service, token: str | None, round_id: str) -> dict[str, Any]:
     with svc.db.read() as conn:  # one snapshot for the token and the standing
         who = svc.require_applicant(token, round_id, conn)
         round_row = svc.read_round(conn, round_id)
-        f = facts(conn, round_row, who.applicant_id)
+        f = facts(svc, conn, round_row, who.applicant_id)
     s = standing(f)
     return {
         "applicant_id": who.applicant_id,

@@ -82,12 +82,18 @@ def _handler(upstream: str, rules: list[Rule], log: list[tuple[str, str, bytes]]
     return Forward
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return None  # a client that gave up (the slow rules) is expected, not news
+
+
 @contextmanager
 def fault_proxy(upstream: str, rules: list[Rule],
                 log: list[tuple[str, str, bytes]] | None = None) -> Iterator[str]:
     """The proxy's base URL for the duration of the block; ``log`` receives every request."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream.rstrip("/"), rules, log))
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), _handler(upstream.rstrip("/"), rules, log))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

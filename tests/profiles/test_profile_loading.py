@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+import yaml
 
 from harness import suites
 from harness.catalogue import catalogue
 from harness.errors import UsageError
 from harness.profiles import load_profile, setting
+from harness.profiles import profile as profile_module
 from harness.suites import Suite
 
 
@@ -32,13 +35,27 @@ class _ToyLoad:
         return self.alpha
 
 
+def _builtin_without(*sections: str) -> Callable[[str], str]:
+    """The built-in profiles' text with the named suite sections taken out."""
+    def text(name: str) -> str:
+        data = yaml.safe_load(_ORIGINAL_BUILTIN_TEXT(name))
+        for section in sections:
+            data.pop(section, None)
+        return str(yaml.safe_dump(data))
+    return text
+
+
+_ORIGINAL_BUILTIN_TEXT = profile_module._builtin_text
+
+
 @pytest.fixture(autouse=True)
-def toy_load_suite(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in 'security' suite (not built yet, so the built-in profiles have no section of
-    its name), so the section machinery is tested without a real suite's settings."""
+def toy_security_suite(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in 'security' suite with toy settings (the built-in profiles' own security
+    section left out), so the section machinery is tested without a real suite's settings."""
     ids = tuple(f"S-0{i}" for i in range(1, 10))
     suite = Suite("security", ids, _ToyLoad, lambda *a: None)
     monkeypatch.setitem(suites._REGISTRY, "security", suite)
+    monkeypatch.setattr(profile_module, "_builtin_text", _builtin_without("security"))
 
 
 def write(tmp_path: Path, text: str) -> str:
@@ -135,7 +152,14 @@ def test_a_bad_value_names_the_key_and_the_allowed_values(
     assert expected in refusal(tmp_path, text)
 
 
-def test_a_section_of_a_suite_not_built_yet_cannot_be_set(tmp_path: Path) -> None:
+def test_a_section_of_a_suite_not_built_yet_cannot_be_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_load = suites._load
+    monkeypatch.setattr(suites, "_load", lambda name: None if name == "invariants" else
+                        real_load(name))
+    monkeypatch.setattr(profile_module, "_builtin_text",
+                        _builtin_without("security", "invariants"))
     message = refusal(tmp_path, "invariants: {examples: 10}\n")
     assert "unknown key 'invariants': the invariants suite is not built in this version" in message
 
@@ -163,3 +187,17 @@ def test_a_missing_file_is_refused_in_one_line(tmp_path: Path) -> None:
 def test_sections_are_built_from_their_dataclass_types() -> None:
     section: Any = load_profile("quick").section("security")
     assert isinstance(section, _ToyLoad) and isinstance(section.weights, tuple)
+
+
+def test_command_line_overrides_win_over_the_file_and_are_validated(tmp_path: Path) -> None:
+    path = write(tmp_path, "extends: full\nsecurity: {users: 20}\n")
+    profile = load_profile(path, {"security.users": 7, "security.thresholds.p95_ms": 100})
+    load = profile.section("security")
+    assert (load.users, load.thresholds.p95_ms) == (7, 100.0)
+    overrides = {"security.users": 7, "security.thresholds.p95_ms": 100}
+    assert profile.to_dict()["overrides"] == overrides
+    assert profile.mandatory == tuple(catalogue())  # the file's split is kept
+    with pytest.raises(UsageError, match="'security.users' is 0, out of range"):
+        load_profile("quick", {"security.users": 0})
+    with pytest.raises(UsageError, match="only suite sections"):
+        load_profile("quick", {"false_alarm_rate": 0.5})

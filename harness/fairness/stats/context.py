@@ -16,6 +16,10 @@ from harness.fairness.stats.result import Pending, StatTest
 __all__ = ["Built", "Context"]
 
 
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 @dataclass(frozen=True, eq=False)
 class Context:
     """One run's sample and settings with the counts every test reads."""
@@ -53,9 +57,10 @@ class Context:
         """A StatTest from an Outcome; power, MDE and the Holm p-value come later."""
         return StatTest(
             requirement=requirement, name=name, null_hypothesis=null,
-            statistic=float(outcome.statistic), df=outcome.df, p_value=float(outcome.p_value),
-            adjusted_p_value=None,
-            effect_size=outcome.effect_size if effect is None else effect,
+            statistic=float(outcome.statistic),
+            df=None if outcome.df is None else float(outcome.df),
+            p_value=float(outcome.p_value), adjusted_p_value=None,
+            effect_size=_number(outcome.effect_size if effect is None else effect),
             effect_label=effect_label, mde=None, power=None, n_applicants=self.n,
             n_draws=self.m, alternative=alternative, source=source)
 

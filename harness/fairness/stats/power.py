@@ -148,5 +148,8 @@ def sorted_reserve_table(r: int, groups: int, bucket_of_rank: np.ndarray,
 
 def exclusion_critical_count(m: int, p: float, n: int, level: float) -> int:
     """Largest count c with 2 N P(Binomial(M, p) <= c) <= level, -1 when none."""
-    cdf = special.bdtr(np.arange(m + 1), m, p)
-    return int(np.searchsorted(cdf * 2 * n, level, side="right")) - 1
+    bound = level / (2 * n)
+    guess = int(stats.binom.ppf(bound, m, p))  # smallest c with P(X <= c) >= bound
+    while guess >= 0 and special.bdtr(guess, m, p) > bound:
+        guess -= 1
+    return guess

@@ -8,10 +8,11 @@ buckets, and correlate registration order with selection counts.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
-from harness.fairness.stats.chisq import group_rate, rank_correlation
+from harness.fairness.stats.chisq import Outcome, group_rate, rank_correlation
 from harness.fairness.stats.context import Built, Context
 from harness.fairness.stats.counting import equal_size_bins, equal_width_bins
 from harness.fairness.stats.plotdata import rate_band
@@ -23,6 +24,30 @@ __all__ = ["registration_order"]
 
 _NULL = "each draw's primary list is a uniform random k-subset, independently across draws; " \
         "the selection rate is the same in every {what}"
+
+
+def _early_share_power(ctx: Context, out: Outcome, labels: np.ndarray, early: np.ndarray,
+                       stated: float, feasible: float) -> Callable[[float], PowerInfo]:
+    """Power against a share ``stated`` of selections from the ``early`` applicants (the rest
+    spread evenly), and the smallest such share the test detects."""
+    n, k, m, target = ctx.n, ctx.k, ctx.m, ctx.config.power
+    early_count = int(early.sum())
+    null_share = early_count / n
+    merged = out.extra["labels"][labels]
+    groups = int(merged.max()) + 1
+    delta = (np.bincount(merged, weights=early, minlength=groups) / early_count
+             - np.bincount(merged, weights=~early, minlength=groups) / max(n - early_count, 1))
+    c, df = out.extra["c"], float(out.df or 0)
+    unit = k * float(np.sum(delta**2 / (out.extra["sizes"] / n))) / c  # per (s - s0)^2, draw
+
+    def at(level: float) -> PowerInfo:
+        need = chi2_lambda_needed(df, level, target)
+        lam_per_draw = unit * (stated - null_share) ** 2
+        mde = null_share + math.sqrt(need / (m * unit)) if unit > 0 else None
+        return PowerInfo(chi2_power(m * lam_per_draw, df, level),
+                         mde if mde is not None and mde <= feasible else None,
+                         math.ceil(need / lam_per_draw) if lam_per_draw > 0 else None)
+    return at
 
 
 def _order_bins_test(ctx: Context, built: Built) -> None:
@@ -40,35 +65,17 @@ def _order_bins_test(ctx: Context, built: Built) -> None:
         return
     early_count = max(1, round(cfg.order_bias_window * n))
     early = order < early_count
-    null_share = early_count / n
-    share = float(counts[early].sum()) / (m * k)
-    # Alternative: a share s of selections from the early window, the rest spread evenly.
-    merged = out.extra["labels"][labels]
-    groups = int(merged.max()) + 1
-    pi0 = out.extra["sizes"] / n
-    delta = (np.bincount(merged, weights=early, minlength=groups) / early_count
-             - np.bincount(merged, weights=~early, minlength=groups) / max(n - early_count, 1))
-    c, df = out.extra["c"], float(out.df or 0)
-    unit = k * float(np.sum(delta**2 / pi0)) / c  # per draw, per unit of (s - null share)^2
     feasible = min(1.0, early_count / k)
     stated = min(cfg.order_bias_first_share, feasible)
-
-    def at(level: float) -> PowerInfo:
-        need = chi2_lambda_needed(df, level, cfg.power)
-        lam_per_draw = unit * (stated - null_share) ** 2
-        mde = null_share + math.sqrt(need / (m * unit)) if unit > 0 else None
-        return PowerInfo(chi2_power(m * lam_per_draw, df, level),
-                         mde if mde is not None and mde <= feasible else None,
-                         math.ceil(need / lam_per_draw) if lam_per_draw > 0 else None)
-
     test = ctx.test("F-03", "rate_by_registration_order", _NULL.format(
         what="registration-order bin"), out,
         f"share of selections from the first {cfg.order_bias_window:.4g} of registrations "
-        f"(null {null_share:.4g})", "Pearson X^2 / ((N - k)/(N - 1)), multivariate "
-        "hypergeometric", effect=share,
+        f"(null {early_count / n:.4g})", "Pearson X^2 / ((N - k)/(N - 1)), multivariate "
+        "hypergeometric", effect=float(counts[early].sum()) / (m * k),
         alternative=f"{stated:.0%} of winners from the first {cfg.order_bias_window:.4g} of "
                     "registrations (DV-2012-like)")
-    built.pending.append(Pending(test, at))
+    built.pending.append(Pending(test, _early_share_power(ctx, out, labels, early, stated,
+                                                          feasible)))
 
 
 def _time_test(ctx: Context, built: Built) -> None:

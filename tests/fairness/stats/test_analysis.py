@@ -6,11 +6,22 @@ import json
 
 import numpy as np
 
-from harness.fairness.analysis import REQUIREMENTS, TEST_CATALOGUE, analyse_draws, decision_rule
+from harness.fairness.analysis import (
+    REQUIREMENTS,
+    TEST_CATALOGUE,
+    analyse_draws,
+    analyse_samples,
+    decision_rule,
+)
 from harness.fairness.config import FairnessConfig
 from harness.fairness.draws import DrawSample
 from harness.fairness.population import Population
-from harness.fairness.simulate import uniform_draws
+from harness.fairness.simulate import (
+    biased_draws,
+    related_pairs,
+    synthetic_population,
+    uniform_draws,
+)
 from harness.verdict import Verdict
 from tests.fairness.stats._statkit import analyse
 
@@ -96,3 +107,34 @@ def _valid_ids(n: int) -> list[str]:
         rest = sum(d * (10 - j) for j, d in enumerate(body)) % 11
         out.append("".join(map(str, body + [rest if rest < 2 else 11 - rest])))
     return out
+
+
+def test_several_samples_form_one_holm_family(medium_population: Population) -> None:
+    large = synthetic_population(70_000, np.random.default_rng(3))
+    rng = np.random.default_rng(9)
+    primary, reserve = biased_draws("mod16", large, 500, 100, 4, rng, 1.0)
+    faulty = DrawSample(large, 500, 100, primary, reserve, related_pairs(4))
+    primary, reserve = uniform_draws(10_000, 1000, 200, 200, rng)
+    correct = DrawSample(medium_population, 1000, 200, primary, reserve, related_pairs(200))
+    both = analyse_samples({"N=10000": correct, "N=70000": faulty}, FairnessConfig(), 1)
+    alone = analyse_draws(correct, FairnessConfig(), 1)
+    family = both["F-01"].decision["family_size"]
+    assert family == 2 * alone["F-01"].decision["family_size"]
+    assert both["F-01"].verdict is Verdict.FAIL
+    assert {t.name for t in both["F-01"].tests if t.rejected} >= {
+        "N=70000:primary_rate_by_position"}
+    assert all(t.name.split(":")[0] in ("N=10000", "N=70000") for t in both["F-03"].tests)
+    assert any(a.startswith("N=70000:") for a in both["F-01"].decision["untestable_biases"]
+               + [t.alternative for t in both["F-01"].tests])
+
+
+def test_plots_and_decisions_are_plain_json(medium_population: Population) -> None:
+    """Callers may serialise the fields directly, without to_dict()."""
+    result = analyse(medium_population, 1000, 200, 50, seed=3)
+    for analysis in result.values():
+        json.dumps(analysis.plots, allow_nan=False)
+        json.dumps(analysis.decision, allow_nan=False)
+        json.dumps(analysis.message_params, allow_nan=False)
+        for test in analysis.tests:
+            assert all(type(v) in (float, int, bool, str, type(None))
+                       for v in test.__dict__.values())

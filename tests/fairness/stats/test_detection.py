@@ -79,7 +79,7 @@ def test_defect_fails_its_requirement(name: str, populations: dict[str, Populati
 
 def test_correct_draws_at_the_same_sizes_pass(populations: dict[str, Population]) -> None:
     """The sizes above are large enough that a correct draw PASSes (no INCONCLUSIVE)."""
-    result = analyse(populations["medium"], 1000, 200, 200, 5, CONFIG)
+    result = analyse(populations["medium"], 1000, 200, 300, 5, CONFIG)
     assert {rid: a.verdict for rid, a in result.items()} == {
         rid: Verdict.PASS for rid in ("F-01", "F-02", "F-03", "F-04", "F-05")}
 

@@ -120,3 +120,12 @@ def test_config_refuses_unknown_keys_with_the_nearest_name_and_bad_values() -> N
                 {"battery_excursions_need_uniformity": 1}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             FairnessConfig.from_mapping(bad)
+
+
+def test_ids_given_as_a_byte_array_are_named_as_text() -> None:
+    population = Population(ids=np.array([b"a", b"b", b"c"]), order=[2, 0, 1],
+                            registered_at=[0.0, 1.0, 2.0], region=["r"] * 3,
+                            national_id=["0000000019"] * 3)
+    with pytest.raises(ValueError, match="draw 0 names applicant id 'b' twice"):
+        DrawSample(population, 2, 0, np.array([[1, 1]]), np.zeros((1, 0)), np.zeros((0, 2)))
+    assert population.index_of(["c", "a"]).tolist() == [2, 0]
