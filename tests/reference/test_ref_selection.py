@@ -93,7 +93,7 @@ def test_a_restarted_server_closes_deposits_from_the_published_lists(
     payer = result["primary"][1]
     assert any_db_target.deposit("R-close", tokens[payer], 100, "k").status_code == 201
     with running_server(db_url, tmp_path) as base_url:
-        answer = HttpTarget(base_url, ADMIN).close_deposits("R-close")
+        answer = HttpTarget(base_url, ADMIN).close_deposits("R-close", "drawn")
     assert answer["state"] == "promotion" and answer["promoted"] == result["reserve"][:2]
     assert any_db_target.promotions("R-close") == result["reserve"][:2]
     forfeited = any_db_target.me("R-close", tokens[result["primary"][0]])
