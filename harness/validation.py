@@ -33,7 +33,7 @@ from harness.verdict import ExitCode, Verdict
 
 __all__ = ["VALIDATION_FILE", "Job", "JobResult", "TargetRow", "assess", "format_matrix",
            "plan_validation", "run_validation", "subprocess_runner", "validate",
-           "validation_document", "validation_record", "write_validation"]
+           "validation_document", "validation_line", "validation_record", "write_validation"]
 
 VALIDATION_FILE = "validation.json"
 CORRECT = ("reference", "alternative")
@@ -210,6 +210,17 @@ def validation_record(path: str | Path) -> dict[str, Any] | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return record if record["harness"] == __version__ else None
+
+
+def validation_line(record: Mapping[str, Any] | None) -> str:
+    """One plain sentence on a validation record, for a report; says so when there is none."""
+    if record is None:
+        return f"no validation record for harness {__version__}"
+    alarms = ", ".join(record["false_alarms"]) or "none"
+    missed = f" (undetected: {', '.join(record['undetected'])})" if record["undetected"] else ""
+    return (f"harness {record['harness']} validated {record['when']} (profile"
+            f" {record['profile']}): {record['defects_detected']} of {record['defects']} defects"
+            f" detected{missed}; false alarms on the correct systems: {alarms}")
 
 
 # --- running -------------------------------------------------------------------------------------

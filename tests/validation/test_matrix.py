@@ -176,3 +176,15 @@ def test_usage_errors_exit_two_in_one_line(capsys, argv, fragment):
     assert main(["validate", *argv]) == ExitCode.USAGE
     err = capsys.readouterr().err
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_validation_line_says_plainly_when_there_is_no_record(tmp_path: Path):
+    from harness.validation import validation_line
+
+    assert validation_line(None) == f"no validation record for harness {__version__}"
+    fail = perfect()
+    fail["faulty:sequential-tokens"] = set()
+    validate("quick", tmp_path, runner=stand_in(fail), say=lambda _: None)
+    line = validation_line(validation_record(tmp_path))
+    assert f"{len(DEFECTS) - 1} of {len(DEFECTS)} defects detected" in line
+    assert "undetected: faulty:sequential-tokens" in line and "false alarms" in line
