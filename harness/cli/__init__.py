@@ -46,13 +46,15 @@ def _build_parser() -> argparse.ArgumentParser:
         rng_test,
         security,
         serve,
+        validate,
     )
 
     parser = _Parser(prog="harness", description="Certification harness for allocation systems.")
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for module in (draw, serve, rng_test, list_targets, fairness, invariants, load, security):
+    for module in (draw, serve, rng_test, list_targets, fairness, invariants, load, security,
+                   validate):
         module.register(commands)
     for subparser in commands.choices.values():
         subparser.set_defaults(parser=subparser)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from targets.faulty import (
     applicant_list_drops_registration,
+    commitment_mismatch,
     deposit_global_lock,
     deposit_race,
     deposit_shedding,
@@ -19,14 +20,19 @@ from targets.faulty import (
     duplicate_national_id_accepted,
     idempotency_key_ignored,
     lab_draws_differ,
+    low_seed_bytes_ignored,
+    modulo_index_16bit,
     open_operator_endpoint,
     promotion_out_of_rank_order,
+    region_favoured,
     registration_order_bias,
+    reserve_by_registration,
     reserve_shown_as_winner,
     results_change_after_deposits,
     sequential_tokens,
     sql_string_formatting,
     stack_traces_in_errors,
+    stuck_bit_seed,
     time_derived_seed,
     type_confusion_500,
     wrong_amount_accepted,
@@ -59,5 +65,12 @@ DEFECTS: dict[str, Defect] = {
         deposit_shedding.DEFECT,
         deposit_race.DEFECT,
         deposit_write_behind.DEFECT,
+        # the fairness defects F-01, F-02, F-04, F-05, F-06, F-07
+        modulo_index_16bit.DEFECT,
+        reserve_by_registration.DEFECT,
+        region_favoured.DEFECT,
+        low_seed_bytes_ignored.DEFECT,
+        commitment_mismatch.DEFECT,
+        stuck_bit_seed.DEFECT,
     )
 }

@@ -1,0 +1,361 @@
+"""Method validation: the harness run against systems whose faults are known (DESIGN.md section 8).
+
+``plan_validation`` lists the jobs: each correct system (reference, alternative) through every
+suite, and each faulty target through the suites owning its ``must_fail`` ids (every suite with
+``--profile full``). ``run_validation`` runs each job as its own ``harness <suite>`` process (one
+target start per suite run, a time bound per job, at most two side by side, the load suite always
+alone) and reads only what that run wrote: its ``evidence.json`` requirement verdicts and its exit
+code. ``assess`` turns those results into the matrix; ``validation_record`` is what a
+certification report copies from ``validation.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.catalogue import SUITES, requirement
+from harness.errors import UsageError
+from harness.jsonable import dumps
+from harness.launcher import BUILTIN, listing_order
+from harness.seeds import utc_now
+from harness.verdict import ExitCode, Verdict
+
+__all__ = ["VALIDATION_FILE", "Job", "JobResult", "TargetRow", "assess", "format_matrix",
+           "plan_validation", "run_validation", "subprocess_runner", "validate",
+           "validation_document", "validation_line", "validation_record", "write_validation"]
+
+VALIDATION_FILE = "validation.json"
+CORRECT = ("reference", "alternative")
+_EXCLUSIVE = frozenset({"load"})  # never beside another suite: it measures throughput
+_EXIT_VERDICT = {ExitCode.OK: Verdict.PASS, ExitCode.FAILED: Verdict.FAIL}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One suite run against one built-in target."""
+
+    target: str
+    suite: str
+
+    @property
+    def slug(self) -> str:
+        return f"{self.target.replace(':', '-')}--{self.suite}"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What one suite run gave: the suite verdict, each requirement's verdict, and any problem."""
+
+    job: Job
+    verdict: Verdict
+    requirements: Mapping[str, Verdict]
+    seconds: float
+    problem: str | None = None
+    out_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One row of the matrix."""
+
+    target: str
+    kind: str
+    must_fail: tuple[str, ...]
+    observed: Mapping[str, Verdict]
+    suite_verdicts: Mapping[str, Verdict]
+    extra_failures: tuple[str, ...]
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def correct(self) -> bool:
+        return self.kind != "faulty"
+
+    @property
+    def ok(self) -> bool:
+        """A defect is detected when each of its own requirements is FAIL (INCONCLUSIVE is not);
+        a correct system passes when every suite it went through is PASS."""
+        if self.correct:
+            return bool(self.suite_verdicts) and all(
+                v is Verdict.PASS for v in self.suite_verdicts.values())
+        return all(self.observed.get(rid) is Verdict.FAIL for rid in self.must_fail)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target, "kind": self.kind, "must_fail": list(self.must_fail),
+            "observed": {rid: v.value for rid, v in sorted(self.observed.items())},
+            "suite_verdicts": {s: v.value for s, v in sorted(self.suite_verdicts.items())},
+            ("passed" if self.correct else "detected"): self.ok,
+            "extra_failures": list(self.extra_failures), "problems": list(self.problems),
+        }
+
+
+def _suites_of(ids: Iterable[str]) -> list[str]:
+    owners = {requirement(rid).suite for rid in ids}
+    return [suite for suite in SUITES if suite in owners]
+
+
+def plan_validation(profile: str, only: Sequence[str] | None = None) -> list[Job]:
+    """The jobs of a validation, correct systems first; ``only`` keeps the named targets."""
+    names = sorted(BUILTIN, key=listing_order)
+    if only:
+        unknown = [name for name in only if name not in BUILTIN]
+        if unknown:
+            raise UsageError(f"--only: unknown target {unknown[0]!r}; see harness targets")
+        names = [name for name in names if name in only]
+    jobs: list[Job] = []
+    for name in names:
+        builtin = BUILTIN[name]
+        whole = builtin.kind != "faulty" or profile == "full"
+        suites = list(SUITES) if whole else _suites_of(builtin.must_fail)
+        jobs += [Job(name, suite) for suite in suites]
+    return jobs
+
+
+def assess(results: Sequence[JobResult]) -> list[TargetRow]:
+    """The matrix, one row per target in listing order, from the suite runs' results alone."""
+    by_target: dict[str, list[JobResult]] = {}
+    for result in results:
+        by_target.setdefault(result.job.target, []).append(result)
+    rows = []
+    for name in sorted(by_target, key=listing_order):
+        builtin = BUILTIN[name]
+        observed: dict[str, Verdict] = {}
+        verdicts: dict[str, Verdict] = {}
+        problems: list[str] = []
+        for result in by_target[name]:
+            observed.update(result.requirements)
+            verdicts[result.job.suite] = result.verdict
+            if result.problem:
+                problems.append(f"{result.job.suite}: {result.problem}")
+        for rid in builtin.must_fail:  # a suite that never ran leaves its requirement unassessed
+            observed.setdefault(rid, Verdict.INCONCLUSIVE)
+        extra = tuple(sorted(rid for rid, v in observed.items()
+                             if v is Verdict.FAIL and rid not in builtin.must_fail))
+        rows.append(TargetRow(name, builtin.kind, builtin.must_fail, observed, verdicts, extra,
+                              tuple(problems)))
+    return rows
+
+
+def validation_document(rows: Sequence[TargetRow], profile: str, started_at: str,
+                        finished_at: str, wall_seconds: float) -> dict[str, Any]:
+    """validation.json: the matrix and its summary."""
+    defects = [row for row in rows if not row.correct]
+    correct = [row for row in rows if row.correct]
+    false_alarms = sorted(f"{row.target}:{rid}" for row in correct
+                          for rid, v in row.observed.items() if v is Verdict.FAIL)
+    return {
+        "harness": __version__,
+        "profile": profile,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "wall_seconds": round(wall_seconds, 1),
+        "targets": [row.to_dict() for row in rows],
+        "summary": {
+            "defects": len(defects),
+            "defects_detected": sum(row.ok for row in defects),
+            "undetected": [row.target for row in defects if not row.ok],
+            "correct_systems": [row.target for row in correct],
+            "correct_passed": [row.target for row in correct if row.ok],
+            "false_alarms": false_alarms,
+            "passed": all(row.ok for row in rows) and bool(rows),
+        },
+    }
+
+
+def write_validation(document: Mapping[str, Any], out_dir: Path) -> Path:
+    path = out_dir / VALIDATION_FILE
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(document), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def validation_record(path: str | Path) -> dict[str, Any] | None:
+    """The validation record a certification report carries, or None when there is none.
+
+    ``path`` is a ``validation.json`` or the folder holding one. None when the file is missing,
+    unreadable, not a validation record, or made by another harness version than this one (its
+    results say nothing about this version's method).
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / VALIDATION_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        summary = document["summary"]
+        record = {
+            "harness": str(document["harness"]),
+            "profile": str(document["profile"]),
+            "when": str(document["finished_at"]),
+            "defects": int(summary["defects"]),
+            "defects_detected": int(summary["defects_detected"]),
+            "undetected": list(summary["undetected"]),
+            "false_alarms": list(summary["false_alarms"]),
+            "correct_passed": list(summary["correct_passed"]),
+            "passed": bool(summary["passed"]),
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record if record["harness"] == __version__ else None
+
+
+def validation_line(record: Mapping[str, Any] | None) -> str:
+    """One plain sentence on a validation record, for a report; says so when there is none."""
+    if record is None:
+        return f"no validation record for harness {__version__}"
+    alarms = ", ".join(record["false_alarms"]) or "none"
+    missed = f" (undetected: {', '.join(record['undetected'])})" if record["undetected"] else ""
+    return (f"harness {record['harness']} validated {record['when']} (profile"
+            f" {record['profile']}): {record['defects_detected']} of {record['defects']} defects"
+            f" detected{missed}; false alarms on the correct systems: {alarms}")
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+def _read_result(job: Job, out_dir: Path, code: int | None, seconds: float,
+                 problem: str | None) -> JobResult:
+    """A suite run's result from what it wrote; whatever it did not write is INCONCLUSIVE."""
+    requirements: dict[str, Verdict] = {}
+    try:
+        evidence = json.loads((out_dir / "evidence.json").read_text(encoding="utf-8"))
+        for suite in evidence["suites"]:
+            for item in suite["requirements"]:
+                requirements[item["id"]] = Verdict(item["verdict"])
+    except (OSError, ValueError, KeyError, TypeError):
+        problem = problem or f"no readable evidence.json (exit {code})"
+    verdict = _EXIT_VERDICT.get(code or 0, Verdict.INCONCLUSIVE) if code is not None \
+        else Verdict.INCONCLUSIVE
+    if code not in (ExitCode.OK, ExitCode.FAILED, ExitCode.INCONCLUSIVE) and problem is None:
+        problem = f"exit {code}"
+    return JobResult(job, verdict, requirements, seconds, problem, str(out_dir))
+
+
+def _run_job(job: Job, profile: str, out_root: Path, timeout: float) -> JobResult:
+    """``harness <suite> --target T`` as its own process group, stopped when over its bound."""
+    out_dir = out_root / job.slug
+    log = out_root / f"{job.slug}.log"
+    out_root.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "harness", job.suite, "--target", job.target,
+               "--profile", profile, "--out", str(out_dir)]
+    started = time.monotonic()
+    problem = None
+    with log.open("wb") as sink:
+        # the harness itself, on a built-in target name: no user text reaches a shell
+        process = subprocess.Popen(command, stdout=sink,  # noqa: S603 stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            code: int | None = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            problem = f"stopped after {timeout:.0f} s"
+            code = None
+            _stop(process)
+    return _read_result(job, out_dir, code, time.monotonic() - started, problem)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Interrupt (the run stops its target on the way out), then kill what is left."""
+    for sig, grace in ((signal.SIGINT, 30.0), (signal.SIGKILL, 10.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+JobRunner = Callable[[Job], JobResult]
+
+
+def run_validation(jobs: Sequence[Job], runner: JobRunner, parallel: int = 2,
+                   done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+    """Every job through ``runner``: up to ``parallel`` side by side, then the exclusive ones
+    (the load suite) one at a time."""
+    shared = [job for job in jobs if job.suite not in _EXCLUSIVE]
+    alone = [job for job in jobs if job.suite in _EXCLUSIVE]
+
+    def one(job: Job) -> JobResult:
+        result = runner(job)
+        if done is not None:
+            done(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, min(parallel, 2))) as pool:
+        results = list(pool.map(one, shared))
+    results += [one(job) for job in alone]
+    return results
+
+
+def subprocess_runner(profile: str, out_root: Path, timeout: float) -> JobRunner:
+    """The real runner: each job a ``harness <suite>`` process writing under ``out_root``."""
+    return lambda job: _run_job(job, profile, out_root, timeout)
+
+
+def format_matrix(rows: Sequence[TargetRow]) -> list[str]:
+    """The matrix as text lines: target, must fail, observed, outcome, other failures."""
+    table = [("target", "must fail", "observed", "outcome", "also failed")]
+    for row in rows:
+        if row.correct:
+            observed = ", ".join(f"{s} {v.value}" for s, v in row.suite_verdicts.items())
+            outcome = "certified" if row.ok else "NOT CERTIFIED"
+        else:
+            observed = ", ".join(f"{rid} {row.observed[rid].value}" for rid in row.must_fail)
+            outcome = "detected" if row.ok else "MISSED"
+        table.append((row.target, ", ".join(row.must_fail) or "-", observed, outcome,
+                      ", ".join(row.extra_failures) or "-"))
+    widths = [max(len(line[i]) for line in table) for i in range(4)]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(line[:4], widths, strict=False))
+            + "  " + line[4] for line in table]
+
+
+def validate(profile: str, out_dir: Path, *, only: Sequence[str] | None = None,
+             parallel: int = 2, timeout: float = 1800.0,
+             say: Callable[[str], None] = print,
+             runner: JobRunner | None = None) -> tuple[int, dict[str, Any]]:
+    """The whole validation: plan, run, print the matrix, write validation.json; exit code 0
+    when every defect is detected and both correct systems pass, 1 otherwise."""
+    if profile not in ("quick", "full"):
+        raise UsageError(f"--profile {profile!r}: use quick or full")
+    jobs = plan_validation(profile, only)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {str(out_dir)!r}: cannot be created ({exc.strerror})") from None
+    if not jobs:
+        raise UsageError("--only selected no target")
+    started_at, started = utc_now(), time.monotonic()
+    run = runner or subprocess_runner(profile, out_dir / "runs", timeout)
+    say(f"validating {len({j.target for j in jobs})} targets in {len(jobs)} suite runs"
+        f" (profile {profile})")
+
+    def done(result: JobResult) -> None:
+        say(f"  {result.job.target} {result.job.suite}: {result.verdict.value}"
+            f" in {result.seconds:.0f} s" + (f" ({result.problem})" if result.problem else ""))
+
+    rows = assess(run_validation(jobs, run, parallel, done))
+    wall = time.monotonic() - started
+    document = validation_document(rows, profile, started_at, utc_now(), wall)
+    for line in format_matrix(rows):
+        say(line)
+    summary = document["summary"]
+    say(f"{summary['defects_detected']} of {summary['defects']} defects detected;"
+        f" correct systems passed: {', '.join(summary['correct_passed']) or 'none'};"
+        f" false alarms: {', '.join(summary['false_alarms']) or 'none'};"
+        f" {wall:.0f} s; written {write_validation(document, out_dir)}")
+    return (ExitCode.OK if summary["passed"] else ExitCode.FAILED), document
