@@ -13,7 +13,9 @@ from typing import Any
 from harness.errors import UsageError
 from harness.report import (
     json_report,  # noqa: F401 - registers report.json
+    junit,  # noqa: F401 - registers junit.xml
     sarif,  # noqa: F401 - registers results.sarif
+    summary_md,  # noqa: F401 - registers summary.md
 )
 from harness.report.json_report import build_report, scope_verdict
 from harness.report.writers import registered_writers, report_writer
