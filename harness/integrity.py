@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from harness.errors import UsageError
 
 __all__ = ["MANIFEST_FILE", "SIGNATURE_FILE", "Verification", "generate_keypair",
-           "load_private_key", "load_public_key", "verify_folder", "write_manifest"]
+           "load_private_key", "load_public_key", "tree_digest", "verify_folder",
+           "write_manifest"]
 
 MANIFEST_FILE = "manifest.json"
 SIGNATURE_FILE = "manifest.sig"
@@ -41,6 +42,18 @@ def _digest(path: Path) -> str:
 def _artifacts(folder: Path) -> dict[str, Path]:
     found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
     return {name: path for name, path in found.items() if name not in _OWN}
+
+
+def tree_digest(root: Path) -> str:
+    """SHA-256 over a source tree: every file's relative path and digest, in path order
+    (byte-code caches left out), so the same tree always gives the same digest."""
+    sha = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if "__pycache__" in relative.split("/") or relative.endswith(".pyc"):
+            continue
+        sha.update(f"{relative}\0{_digest(path)}\n".encode())
+    return sha.hexdigest()
 
 
 def manifest_bytes(folder: Path) -> bytes:

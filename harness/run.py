@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from harness.errors import TargetError, UsageError
 from harness.events import EventSink
 from harness.evidence import build_evidence, write_evidence
-from harness.integrity import load_private_key, write_manifest
+from harness.integrity import load_private_key, tree_digest, write_manifest
 from harness.launcher import ResolvedTarget, resolve_target
 from harness.profiles import load_profile
 from harness.report import scope_verdict, write_reports
@@ -90,6 +90,7 @@ def run_suites(
             "spec": options.target, "name": target.name, "base_url": target.base_url,
             "builtin": target.launched is not None, "identity": identity, "problem": problem,
             "source_dir": str(target.source_dir) if target.source_dir else None,
+            "source_sha256": tree_digest(target.source_dir) if target.source_dir else None,
             "restart_cmd": options.restart_cmd,
         }
     evidence = build_evidence(

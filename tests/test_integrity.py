@@ -13,7 +13,8 @@ from harness.cli import main
 from harness.evidence import write_evidence
 from tests.report._evidence import certification_evidence
 
-ARTIFACTS = ["evidence.json", "junit.xml", "report.json", "results.sarif", "summary.md"]
+ARTIFACTS = ["evidence.json", "junit.xml", "report.html", "report.json", "results.sarif",
+             "summary.md"]
 
 
 @pytest.fixture

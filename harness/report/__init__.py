@@ -12,6 +12,7 @@ from typing import Any
 
 from harness.errors import UsageError
 from harness.report import (
+    html,  # noqa: F401 - registers report.html
     json_report,  # noqa: F401 - registers report.json
     junit,  # noqa: F401 - registers junit.xml
     sarif,  # noqa: F401 - registers results.sarif

@@ -22,7 +22,7 @@ from harness.suites import Suite, get_suite
 from harness.verdict import Verdict
 
 SEED = "7a" * 32
-FILES = {"evidence.json", "report.json", "junit.xml", "results.sarif", "summary.md",
+FILES = {"evidence.json", "report.json", "report.html", "junit.xml", "results.sarif", "summary.md",
          "manifest.json"}
 
 

@@ -41,3 +41,25 @@ def certification_evidence(verdicts: dict[str, Verdict] | None = None) -> dict[s
                           target=TARGET, suites=suites, started_at="2026-01-01T00:00:00Z",
                           finished_at="2026-01-01T00:00:09Z",
                           laboratory={"name": "Lab <One>", "authorised_by": "A. Person"})
+
+
+def with_plot_data(evidence: dict[str, Any]) -> dict[str, Any]:
+    """``evidence`` with figure data in the shapes the fairness and load suites record, and a
+    real round with a beacon in F-06."""
+    fairness = next(s for s in evidence["suites"] if s["suite"] == "fairness")
+    by_id = {r["id"]: r for r in fairness["requirements"]}
+    by_id["F-01"]["evidence"]["plots"] = {
+        "qq": {"expected": [0.1, 0.5, 0.9], "observed": [0.12, 0.48, 0.93]},
+        "histogram": {"count": [0, 1, 2], "observed": [5, 9, 4], "expected": [5.5, 8.0, 4.5]},
+        "rate_by_position": {"expected": 0.3, "level": 0.95, "rate": [0.28, 0.31],
+                             "lower": [0.25, 0.27], "upper": [0.31, 0.35], "sizes": [10, 10]},
+        "rank_table": {"expected": [[2.0, 2.0], [2.0, 2.0]], "observed": [[1, 3], [2, 2]]},
+    }
+    by_id["F-06"]["evidence"]["rounds"] = [{
+        "round_id": "lab-x-replay0", "beacon": "ab" * 32, "beacon_source": "chosen by the lab",
+        "verdict": "PASS"}]
+    load = next(s for s in evidence["suites"] if s["suite"] == "load")
+    load["evidence"]["rushes"] = {"deposit": {"timeline": [
+        {"endpoint": "deposit", "second": second, "requests": 40 + second, "errors": 0,
+         "p50_ms": 20.0, "p95_ms": 60.0 + second, "max_ms": 90.0} for second in range(5)]}}
+    return evidence
