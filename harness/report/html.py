@@ -48,16 +48,29 @@ def _pretty(value: Any) -> str:
     return text
 
 
-def _statistics(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The alpha and power each statistical requirement was judged at, from its evidence."""
-    rows = []
+def _rules(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each distinct statistical decision rule in the evidence, with its alpha, power target and
+    the requirements judged by it."""
+    rules: dict[str, dict[str, Any]] = {}
     for suite in evidence["suites"]:
         for item in suite["requirements"]:
-            for measurement in item.get("measurements", []):
-                name = str(measurement.get("name", ""))
-                if name == "alpha" or name.endswith(": power") or name.endswith("alpha"):
-                    rows.append({"id": item["id"], **measurement})
-    return rows
+            rule = item.get("evidence", {}).get("decision_rule")
+            if not isinstance(rule, Mapping) or "alpha" not in rule:
+                continue
+            text = str(rule.get("text", ""))
+            entry = rules.setdefault(text, {"ids": [], "alpha": rule.get("alpha"),
+                                            "power": rule.get("power_target"), "text": text})
+            entry["ids"].append(item["id"])
+    return list(rules.values())
+
+
+def _statistics(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The power each statistical test reached, where the evidence states it."""
+    return [{"id": item["id"], **measurement}
+            for suite in evidence["suites"] for item in suite["requirements"]
+            for measurement in item.get("measurements", [])
+            if str(measurement.get("name", "")).endswith(": power")
+            and isinstance(measurement.get("value"), int | float)]
 
 
 def _beacons(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -104,6 +117,7 @@ def _context(evidence: Mapping[str, Any]) -> dict[str, Any]:
         "authorised_by": laboratory.get("authorised_by") or "not stated (give --authorised-by)",
         "catalogue": catalogue,
         "rule": _RULE,
+        "rules": _rules(evidence),
         "statistics": _statistics(evidence),
         "beacons": _beacons(evidence),
         "deviations": _deviations(evidence, report),

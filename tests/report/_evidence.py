@@ -55,6 +55,9 @@ def with_plot_data(evidence: dict[str, Any]) -> dict[str, Any]:
                              "lower": [0.25, 0.27], "upper": [0.31, 0.35], "sizes": [10, 10]},
         "rank_table": {"expected": [[2.0, 2.0], [2.0, 2.0]], "observed": [[1, 3], [2, 2]]},
     }
+    by_id["F-01"]["evidence"]["decision_rule"] = {
+        "alpha": 0.01, "power_target": 0.9, "text": "Holm at family-wise alpha = 0.01"}
+    by_id["F-01"]["measurements"] = [{"name": "chi2: power", "unit": "1", "value": 0.95}]
     by_id["F-06"]["evidence"]["rounds"] = [{
         "round_id": "lab-x-replay0", "beacon": "ab" * 32, "beacon_source": "chosen by the lab",
         "verdict": "PASS"}]

@@ -26,6 +26,10 @@ def test_the_verdict_banner_and_the_17025_items_are_present(html: str) -> None:
         assert label in html, label
     assert "Lab &lt;One&gt;" in html and "A. Person" in html  # escaped, never raw markup
     assert "S-09 (optional) not assessed to a conclusion" in html
+    rules = html[html.index('id="rules"'):]
+    assert ("<td>F-01</td><td>0.01</td><td>0.9</td>"
+            "<td>Holm at family-wise alpha = 0.01</td>") in rules
+    assert "<td>chi2: power</td><td>0.95</td><td>1</td>" in html
 
 
 def test_the_report_id_is_on_every_printed_page(html: str) -> None:
