@@ -142,3 +142,19 @@ def test_report_rerenders_the_same_artifacts_from_evidence_alone(
     assert main(["report", str(signed / "evidence.json"), "--out", str(again)]) == 0
     for name in ARTIFACTS:
         assert (again / name).read_bytes() == (signed / name).read_bytes(), name
+
+
+def test_report_pdf_says_how_to_get_weasyprint_or_writes_the_pdf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    write_evidence(certification_evidence(), tmp_path / "src")
+    out = tmp_path / "pdf"
+    code = main(["report", str(tmp_path / "src" / "evidence.json"), "--out", str(out), "--pdf"])
+    if importlib.util.find_spec("weasyprint") is None:
+        assert code == 2 and not out.exists()
+        assert "pip install 'allocation-harness[pdf]'" in capsys.readouterr().err
+    else:
+        assert code == 0 and (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+        assert "report.pdf" in json.loads((out / "manifest.json").read_text())["files"]
