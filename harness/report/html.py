@@ -40,6 +40,13 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _number(value: Any) -> str:
+    """A measurement as people read it: floats to six significant digits, the rest as given."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return "not measured" if value is None else str(value)
+
+
 def _pretty(value: Any) -> str:
     text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False, default=str)
     if len(text) > _EVIDENCE_CHARS:
@@ -125,6 +132,7 @@ def _context(evidence: Mapping[str, Any]) -> dict[str, Any]:
         "suites": [(s["suite"], s.get("started_at"), s.get("finished_at"))
                    for s in evidence["suites"]],
         "pretty": _pretty,
+        "number": _number,
     }
 
 
