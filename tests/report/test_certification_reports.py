@@ -70,3 +70,18 @@ def test_summary_names_the_verdict_and_every_requirement() -> None:
     assert text.startswith("# NOT_CERTIFIED")
     assert all(f"| {rid} |" in text for rid in ("F-01", "I-06", "L-04", "S-09"))
     assert "**F-03**: F-03 broke <here> & there (remediation: repair it)" in text
+
+
+def test_a_broken_writer_is_named_and_the_other_files_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.errors import HarnessError
+    from harness.report import writers
+
+    def broken(evidence: object, out_dir: Path) -> Path:
+        raise KeyError("nothing here")
+
+    monkeypatch.setitem(writers._WRITERS, "broken.txt", broken)
+    with pytest.raises(HarnessError, match=r"broken.txt \(KeyError"):
+        write_reports(certification_evidence(), tmp_path)
+    assert (tmp_path / "report.json").exists() and (tmp_path / "summary.md").exists()
