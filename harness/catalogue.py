@@ -24,11 +24,19 @@ _ID = re.compile(r"[FILS]-\d\d")
 
 @dataclass(frozen=True)
 class Requirement:
-    """One requirement of ACP-1: its id (``F-01``), one-line title and assessing suite."""
+    """One requirement of ACP-1: its id (``F-01``), one-line title and assessing suite, why it
+    matters, the standards clauses it reflects and the threshold it is judged by (in words)."""
 
     id: str
     title: str
     suite: str
+    rationale: str = ""
+    standards: tuple[str, ...] = ()
+    thresholds: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"title": self.title, "suite": self.suite, "rationale": self.rationale,
+                "standards": list(self.standards), "thresholds": self.thresholds}
 
 
 @cache
@@ -38,7 +46,10 @@ def catalogue() -> Mapping[str, Requirement]:
     entries = yaml.safe_load(text)["requirements"]
     table: dict[str, Requirement] = {}
     for entry in entries:
-        item = Requirement(id=entry["id"], title=entry["title"], suite=entry["suite"])
+        item = Requirement(id=entry["id"], title=entry["title"], suite=entry["suite"],
+                           rationale=entry.get("rationale", ""),
+                           standards=tuple(entry.get("standards", ())),
+                           thresholds=entry.get("thresholds", ""))
         if not _ID.fullmatch(item.id) or item.id in table or item.suite not in SUITES:
             raise ValueError(f"catalogue.yaml: bad or repeated entry {entry!r}")
         table[item.id] = item

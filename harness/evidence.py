@@ -74,6 +74,7 @@ def build_evidence(
     suites: Sequence[SuiteResult],
     started_at: str,
     finished_at: str,
+    laboratory: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The evidence document of a run whose ``scope`` is one suite's name or ``certification``."""
     return {
@@ -89,9 +90,8 @@ def build_evidence(
         "harness": harness_versions(),
         "profile": profile.to_dict(),
         "target": jsonable(target),
-        "catalogue": {
-            rid: {"title": item.title, "suite": item.suite} for rid, item in catalogue().items()
-        },
+        "laboratory": dict(laboratory or {"name": None, "authorised_by": None}),
+        "catalogue": {rid: item.to_dict() for rid, item in catalogue().items()},
         "suites": [suite.to_dict() for suite in suites],
     }
 

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from harness.errors import TargetError, UsageError
 from harness.events import EventSink
 from harness.evidence import build_evidence, write_evidence
+from harness.integrity import load_private_key, tree_digest, write_manifest
 from harness.launcher import ResolvedTarget, resolve_target
 from harness.profiles import load_profile
 from harness.report import scope_verdict, write_reports
@@ -28,7 +31,7 @@ from harness.suites import Suite, SuiteTarget, get_suite
 from harness.target import HttpTarget
 from harness.verdict import Verdict, exit_code
 
-__all__ = ["RunOptions", "RunOutcome", "run_suites"]
+__all__ = ["RunOptions", "RunOutcome", "run_suites", "write_outputs"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class RunOptions:
     # A command's own options that set profile values, as dotted keys ("load.users": 50);
     # they win over the profile file.
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    # certify's report options: who tested and who authorised the report; a key to sign it.
+    lab_name: str | None = None
+    authorised_by: str | None = None
+    sign_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ def run_suites(
     suites = [get_suite(name) for name in suite_names]
     out_dir = Path(options.out) if options.out else Path("reports") / seed.run_id
     _check_writable(out_dir)
+    key = load_private_key(Path(options.sign_key)) if options.sign_key else None
     started = utc_now()
     with _target(options) as resolved:
         target = SuiteTarget(resolved.name, resolved.base_url, resolved.admin_token,
@@ -82,17 +90,26 @@ def run_suites(
             "spec": options.target, "name": target.name, "base_url": target.base_url,
             "builtin": target.launched is not None, "identity": identity, "problem": problem,
             "source_dir": str(target.source_dir) if target.source_dir else None,
+            "source_sha256": tree_digest(target.source_dir) if target.source_dir else None,
             "restart_cmd": options.restart_cmd,
         }
     evidence = build_evidence(
         scope=scope, seed=seed, profile=profile, target=target_record, suites=results,
         started_at=started, finished_at=utc_now(),
+        laboratory={"name": options.lab_name, "authorised_by": options.authorised_by},
     )
-    write_evidence(evidence, out_dir)
-    write_reports(evidence, out_dir)
+    write_outputs(evidence, out_dir, key)
     events.message(Message.of("run.written", "evidence and reports written to {out}",
                               out=str(out_dir)))
     return RunOutcome(scope_verdict(evidence), out_dir, evidence)
+
+
+def write_outputs(
+    evidence: Mapping[str, Any], out_dir: Path, key: Ed25519PrivateKey | None = None
+) -> list[Path]:
+    """evidence.json, every report format, then manifest.json (and manifest.sig given a key)."""
+    written = [write_evidence(evidence, out_dir), *write_reports(evidence, out_dir)]
+    return written + write_manifest(out_dir, key)
 
 
 def _check_writable(out_dir: Path) -> None:

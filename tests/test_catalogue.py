@@ -32,3 +32,11 @@ def test_an_unknown_id_is_a_key_error() -> None:
 
 def test_the_catalogue_is_read_once() -> None:
     assert catalogue() is catalogue()
+
+
+def test_every_requirement_states_its_rationale_standards_and_threshold() -> None:
+    for item in catalogue().values():
+        assert item.rationale and item.thresholds and item.standards
+        names = ("GLI-31", "ASVS", "OWASP API", "SP 800", "ACS-DRAW-1")
+        assert all(any(name in clause for name in names) for clause in item.standards)
+    assert any("SP 800-22" in clause for clause in requirement("F-07").standards)

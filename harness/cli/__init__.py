@@ -38,8 +38,10 @@ def _unknown_option(parser: argparse.ArgumentParser, word: str) -> str:
 
 def _build_parser() -> argparse.ArgumentParser:
     from harness.cli import (
+        certify,
         draw,
         fairness,
+        integrity,
         invariants,
         list_targets,
         load,
@@ -53,8 +55,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for module in (draw, serve, rng_test, list_targets, fairness, invariants, load, security,
-                   validate):
+    for module in (draw, serve, rng_test, list_targets, certify, fairness, invariants, load,
+                   security, integrity, validate):
         module.register(commands)
     for subparser in commands.choices.values():
         subparser.set_defaults(parser=subparser)

@@ -10,10 +10,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness.errors import UsageError
+from harness.errors import HarnessError, UsageError
 from harness.report import (
+    html,  # noqa: F401 - registers report.html
     json_report,  # noqa: F401 - registers report.json
+    junit,  # noqa: F401 - registers junit.xml
     sarif,  # noqa: F401 - registers results.sarif
+    summary_md,  # noqa: F401 - registers summary.md
 )
 from harness.report.json_report import build_report, scope_verdict
 from harness.report.writers import registered_writers, report_writer
@@ -22,11 +25,20 @@ __all__ = ["build_report", "report_writer", "scope_verdict", "write_reports"]
 
 
 def write_reports(evidence: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Every registered format, written into ``out_dir``."""
+    """Every registered format, written into ``out_dir``. A writer that breaks does not stop the
+    others; the run then ends with one line naming it (the evidence is already written)."""
     written = []
+    broken = []
     for filename, writer in sorted(registered_writers().items()):
         try:
             written.append(writer(evidence, out_dir))
         except OSError as exc:
             raise UsageError(f"cannot write {out_dir / filename}: {exc.strerror or exc}") from None
+        except UsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one format's bug must not lose the others
+            broken.append(f"{filename} ({type(exc).__name__}: {exc})")
+    if broken:
+        raise HarnessError("report writers failed, the other files were written: "
+                           + "; ".join(broken))
     return written

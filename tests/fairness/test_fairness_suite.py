@@ -26,8 +26,9 @@ def test_the_reference_passes_the_quick_profile(tmp_path: Path) -> None:
         ["--target", "reference", "--profile", "quick", "--seed", SEED], out)
     assert verdicts(report) == {f"F-0{i}": "PASS" for i in range(1, 8)}, report
     assert code == 0 and report["verdict"] == "PASS" and report["scope"] == "fairness"
-    written = sorted(p.name for p in out.iterdir())
-    assert written == ["evidence.json", "report.json", "results.sarif"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "evidence.json", "junit.xml", "manifest.json", "report.html", "report.json",
+        "results.sarif", "summary.md"]
     assert evidence["target"]["identity"]["contract"] == "ASTI-1"
     by_id = {r["id"]: r for r in report["requirements"]}
     assert by_id["F-03"]["measurements"] and by_id["F-03"]["evidence"]["decision_rule"]

@@ -85,7 +85,8 @@ def test_reports_are_rebuilt_from_evidence_json_alone_with_sorted_keys(tmp_path:
     write_evidence(data, tmp_path)
     reread = json.loads((tmp_path / "evidence.json").read_text())
     written = write_reports(reread, tmp_path)
-    assert [p.name for p in written] == ["report.json", "results.sarif"]
+    assert [p.name for p in written] == ["junit.xml", "report.html", "report.json",
+                                         "results.sarif", "summary.md"]
     text = (tmp_path / "report.json").read_text()
     report = json.loads(text)
     assert report == build_report(data) and report["verdict"] == "FAIL"

@@ -1,0 +1,154 @@
+"""The report's figures: each suite's plot data in the evidence drawn as inline SVG (matplotlib).
+
+Fairness requirements keep their plot data under ``evidence.plots``, one entry per figure, and the
+entry's keys say what it is: ``expected``/``observed`` lists (a QQ plot of p-values), a histogram
+(``count`` with ``observed`` and ``expected``), a rate by group with its interval (``rate``,
+``lower``, ``upper``, ``expected``) or a table (``observed`` and ``expected`` as rows). The load
+suite keeps a per-second ``timeline`` for each rush. The output is deterministic: the same evidence
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib import pyplot as plt  # noqa: E402 - the backend must be chosen first
+from matplotlib.figure import Figure  # noqa: E402
+
+__all__ = ["Plot", "suite_plots"]
+
+plt.rcParams.update({"svg.hashsalt": "harness-report", "svg.fonttype": "none",
+                     "font.size": 8, "axes.titlesize": 9})
+
+
+@dataclass(frozen=True)
+class Plot:
+    """One figure: a caption and its SVG markup."""
+
+    caption: str
+    svg: str
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _figure() -> tuple[Figure, Any]:
+    figure, axes = plt.subplots(figsize=(5.2, 2.8), layout="constrained")
+    return figure, axes
+
+
+def _qq(data: Mapping[str, Any], title: str) -> str:
+    figure, axes = _figure()
+    axes.plot(data["expected"], data["observed"], ".", markersize=3)
+    axes.plot([0, 1], [0, 1], "-", linewidth=0.8, color="grey")
+    axes.set(xlabel="expected uniform quantile", ylabel="observed p-value", title=title)
+    return _svg(figure)
+
+
+def _histogram(data: Mapping[str, Any], title: str) -> str:
+    figure, axes = _figure()
+    axes.bar(data["count"], data["observed"], width=1.0, label="observed applicants")
+    axes.plot(data["count"], data["expected"], "-", color="black", linewidth=1,
+              label="expected")
+    axes.set(xlabel="times selected", ylabel="applicants", title=title)
+    axes.legend()
+    return _svg(figure)
+
+
+def _rate(data: Mapping[str, Any], title: str) -> str:
+    figure, axes = _figure()
+    groups = list(range(1, len(data["rate"]) + 1))
+    low = [r - lo for r, lo in zip(data["rate"], data["lower"], strict=True)]
+    high = [hi - r for r, hi in zip(data["rate"], data["upper"], strict=True)]
+    axes.errorbar(groups, data["rate"], yerr=[low, high], fmt="o", markersize=3, capsize=2,
+                  label=f"rate with {float(data.get('level', 0.95)):.0%} interval")
+    axes.axhline(data["expected"], color="black", linewidth=0.8, label="expected")
+    axes.set(xlabel="group", ylabel="selection rate", title=title)
+    axes.legend()
+    return _svg(figure)
+
+
+def _table(data: Mapping[str, Any], title: str) -> str:
+    figure, axes = _figure()
+    ratio = [[o / e if e else 0.0 for o, e in zip(row_o, row_e, strict=True)]
+             for row_o, row_e in zip(data["observed"], data["expected"], strict=True)]
+    image = axes.imshow(ratio, cmap="coolwarm", vmin=0.5, vmax=1.5, aspect="auto")
+    figure.colorbar(image, ax=axes, label="observed / expected")
+    axes.set(xlabel="column group", ylabel="row group", title=title)
+    return _svg(figure)
+
+
+def _kind(data: Mapping[str, Any]) -> Any:
+    if {"rate", "lower", "upper", "expected"} <= set(data):
+        return _rate
+    if {"count", "observed", "expected"} <= set(data):
+        return _histogram
+    if {"observed", "expected"} <= set(data):
+        rows = data["observed"]
+        return _table if rows and isinstance(rows[0], list) else _qq
+    return None
+
+
+def _timeline(name: str, rush: Mapping[str, Any]) -> str | None:
+    rows = rush.get("timeline") or []
+    endpoints = sorted({row["endpoint"] for row in rows})
+    if not endpoints:
+        return None
+    figure, (latency, volume) = plt.subplots(2, 1, figsize=(5.2, 3.6), sharex=True,
+                                             layout="constrained")
+    for endpoint in endpoints:
+        mine = [row for row in rows if row["endpoint"] == endpoint]
+        seconds = [row["second"] for row in mine]
+        latency.plot(seconds, [row["p95_ms"] for row in mine], "-", label=f"{endpoint} p95")
+        volume.plot(seconds, [row["requests"] for row in mine], "-", label=f"{endpoint} requests")
+        volume.plot(seconds, [row["errors"] for row in mine], ":", label=f"{endpoint} errors")
+    latency.set(ylabel="latency (ms)", title=f"{name} rush, per second")
+    volume.set(xlabel="second of the rush", ylabel="per second")
+    latency.legend(fontsize=6)
+    volume.legend(fontsize=6)
+    return _svg(figure)
+
+
+def _fairness(suite: Mapping[str, Any]) -> list[Plot]:
+    plots = []
+    for requirement in suite.get("requirements", []):
+        for name, data in sorted((requirement.get("evidence", {}).get("plots") or {}).items()):
+            kind = _kind(data) if isinstance(data, Mapping) else None
+            if kind is None:
+                continue
+            title = f"{requirement['id']}: {name.replace('_', ' ')}"
+            try:
+                plots.append(Plot(title, kind(data, title)))
+            except (TypeError, ValueError, KeyError):
+                continue  # malformed plot data: the figure is left out, the numbers remain
+    return plots
+
+
+def _load(suite: Mapping[str, Any]) -> list[Plot]:
+    plots = []
+    for name, rush in sorted((suite.get("evidence", {}).get("rushes") or {}).items()):
+        try:
+            svg = _timeline(name, rush) if isinstance(rush, Mapping) else None
+        except (TypeError, ValueError, KeyError):
+            svg = None
+        if svg is not None:
+            plots.append(Plot(f"{name} rush: p95 latency, requests and errors per second", svg))
+    return plots
+
+
+def suite_plots(suite: Mapping[str, Any]) -> list[Plot]:
+    """The figures of one suite's result in the evidence (none for suites without plot data)."""
+    drawers = {"fairness": _fairness, "load": _load}
+    drawer = drawers.get(str(suite.get("suite")))
+    return drawer(suite) if drawer else []

@@ -1,0 +1,36 @@
+"""report.pdf: report.html printed through WeasyPrint, the optional ``pdf`` extra.
+
+Not a registered writer: it needs a package the harness does not require, so ``harness report
+--pdf`` asks for it explicitly and says how to install it when it is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from harness.errors import UsageError
+
+__all__ = ["PDF_FILE", "check_pdf_available", "write_pdf"]
+
+PDF_FILE = "report.pdf"
+_HINT = "install it with: pip install 'allocation-harness[pdf]'"
+
+
+def check_pdf_available() -> None:
+    """A usage error naming the extra when WeasyPrint is not installed."""
+    if importlib.util.find_spec("weasyprint") is None:
+        raise UsageError(f"--pdf needs WeasyPrint (the optional 'pdf' extra); {_HINT}")
+
+
+def write_pdf(out_dir: Path) -> Path:
+    """Print ``out_dir/report.html`` to ``out_dir/report.pdf``."""
+    check_pdf_available()
+    import weasyprint
+
+    target = out_dir / PDF_FILE
+    try:
+        weasyprint.HTML(filename=str(out_dir / "report.html")).write_pdf(str(target))
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
