@@ -19,7 +19,7 @@ from harness.errors import TargetError
 from harness.seeds import RunSeed
 from harness.target import HttpTarget
 
-__all__ = ["DrawShapeError", "FetchTiming", "LabSeeds", "fetch_lab_indices", "lab_seeds"]
+__all__ = ["DrawShapeError", "FetchTiming", "LabSeeds", "answer_fits", "fetch_lab_indices", "lab_seeds"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,16 @@ def _to_indices(lists: list[tuple[list[str], list[str]]], first_row: int,
     return rows
 
 
+# Worst-case JSON bytes of one id in a lab answer (64 characters, quotes, separator, a blank a
+# system may add) and of one draw's own fields; half the body limit is left as a margin.
+_ID_BYTES, _DRAW_BYTES = 70, 200
+
+
+def answer_fits(sizes: tuple[int, int], limit: int) -> int:
+    """How many draws of ``sizes`` (primary, reserve) one lab answer can hold within ``limit``."""
+    return (limit // 2) // (sum(sizes) * _ID_BYTES + _DRAW_BYTES)
+
+
 def fetch_lab_indices(
     client: HttpTarget, round_id: str, seeds: Sequence[bytes], batch: int,
     index: Mapping[str, int], sizes: tuple[int, int], timing: FetchTiming,
@@ -125,8 +135,10 @@ def fetch_lab_indices(
     """Every seed's draw as a row of canonical positions, ``batch`` seeds per lab call.
 
     The next call is in flight while a batch's ids are turned into positions, so that work
-    hides in the time spent waiting on the target.
+    hides in the time spent waiting on the target. A batch is also cut so that its answer fits
+    the adapter's body limit even when every id has the contract's 64 characters.
     """
+    batch = max(1, min(batch, answer_fits(sizes, client.MAX_BODY_BYTES)))
     chunks = [seeds[start:start + batch] for start in range(0, len(seeds), batch)]
 
     def call(chunk: Sequence[bytes]) -> tuple[list[Any], float]:

@@ -14,6 +14,7 @@ from harness.errors import TargetError
 from harness.fairness.lab_sampling import (
     DrawShapeError,
     FetchTiming,
+    answer_fits,
     fetch_lab_indices,
     lab_seeds,
 )
@@ -59,6 +60,21 @@ def test_answers_become_rows_of_positions_matched_by_seed_in_batches() -> None:
     rows = fetch_lab_indices(client, "R", plan.seeds, 10, POSITIONS, (3, 2), FetchTiming())
     assert calls == [10, 10, 5] and rows.shape == (25, 5)
     assert [IDS[i] for i in rows[7]] == picks[plan.seeds[7].hex()]
+
+
+def test_a_batch_is_cut_so_its_answer_fits_the_body_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Large draws of long ids would overflow the adapter's limit at 1,000 seeds per call (as
+    the full profile's K + R = 2,400 did against a system with 29-character ids)."""
+    assert answer_fits((2000, 400), 64 * 1024 * 1024) * (2400 * 67) < 64 * 1024 * 1024
+    plan = lab_seeds(SEED, 0, 25, 0)
+    draws = {s.hex(): (IDS[:3], IDS[3:5]) for s in plan.seeds}
+    calls: list[int] = []
+    client = stub_target(answering(draws, calls), "op")  # type: ignore[arg-type]
+    monkeypatch.setattr(client, "MAX_BODY_BYTES", 2 * 10 * (5 * 70 + 200))  # room for 10 draws
+    rows = fetch_lab_indices(client, "R", plan.seeds, 1000, POSITIONS, (3, 2), FetchTiming())
+    assert calls == [10, 10, 5] and rows.shape == (25, 5)
 
 
 def test_a_draw_of_the_wrong_size_or_with_an_unknown_id_is_named() -> None:
