@@ -19,7 +19,9 @@ from harness.errors import TargetError
 from harness.seeds import RunSeed
 from harness.target import HttpTarget
 
-__all__ = ["DrawShapeError", "FetchTiming", "LabSeeds", "answer_fits", "fetch_lab_indices", "lab_seeds"]
+__all__ = [
+    "DrawShapeError", "FetchTiming", "LabSeeds", "answer_fits", "fetch_lab_indices", "lab_seeds",
+]
 
 
 @dataclass(frozen=True)
