@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from harness.catalogue import SUITES
@@ -13,6 +14,7 @@ from harness.run import run_suites
 __all__ = ["LANGUAGES", "register"]
 
 LANGUAGES = ("en",)
+VALIDATION_ENV = "HARNESS_VALIDATION"
 
 
 def register(commands: Any) -> None:
@@ -32,6 +34,9 @@ def register(commands: Any) -> None:
                        help="the person who authorises the report")
     group.add_argument("--sign-key", metavar="FILE",
                        help="Ed25519 private key (harness keygen) to sign manifest.json with")
+    group.add_argument("--validation", metavar="FILE|DIR",
+                       help="validation.json whose record the report carries (default:"
+                            f" ${VALIDATION_ENV}, else reports/validation/)")
     parser.set_defaults(func=_run)
 
 
@@ -39,5 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     options = run_options(args)
     options = type(options)(**{**options.__dict__, "lab_name": args.lab_name,
                                "authorised_by": args.authorised_by,
-                               "sign_key": args.sign_key})
+                               "sign_key": args.sign_key,
+                               "validation": args.validation
+                               or os.environ.get(VALIDATION_ENV) or None})
     return run_suites("certification", list(SUITES), options, make_sink()).exit_code

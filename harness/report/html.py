@@ -123,6 +123,7 @@ def _context(evidence: Mapping[str, Any]) -> dict[str, Any]:
         "laboratory": laboratory.get("name") or "not stated (give --lab-name)",
         "authorised_by": laboratory.get("authorised_by") or "not stated (give --authorised-by)",
         "catalogue": catalogue,
+        "validation": report.get("validation"),
         "rule": _RULE,
         "rules": _rules(evidence),
         "statistics": _statistics(evidence),

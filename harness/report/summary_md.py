@@ -39,6 +39,8 @@ def build_summary(evidence: Mapping[str, Any]) -> str:
         f"- Seed `{report['seed']}`",
         f"- {report['started_at']} to {report['finished_at']}",
         "- " + ", ".join(f"{counts[v]} {v}" for v in _MARK if counts[v]),
+        *([f"- Method validation: {report['validation']['note']['text']}"]
+          if "validation" in report else []),
         "",
         "| id | requirement | mandatory | verdict | summary |",
         "|---|---|---|---|---|",
