@@ -26,7 +26,7 @@ def apply() -> None:
 
     if getattr(rounds.draw, "_faulty", False):
         return  # already applied in this process
-    schema.trigger_ddl = _results_unguarded(schema.trigger_ddl)
+    schema.trigger_ddl = _results_unguarded(schema.trigger_ddl)  # type: ignore[assignment]
     rounds.draw = _redrawable(rounds.draw)
 
 
