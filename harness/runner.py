@@ -2,8 +2,9 @@
 
 ``run_suite`` is what ``harness <suite>`` and ``harness certify`` call for each suite: a suite that
 raises leaves each of its requirements INCONCLUSIVE with the reason and the exception type in the
-evidence, a requirement the suite forgot becomes INCONCLUSIVE too, and the event sink hears every
-verdict.
+evidence, a requirement the suite forgot becomes INCONCLUSIVE too, a requirement the profile does
+not assess (``assess``) is NOT_APPLICABLE whatever the suite made of it, and the event sink hears
+every verdict.
 """
 
 from __future__ import annotations
@@ -28,10 +29,14 @@ def run_suite(
     started = utc_now()
     events.suite_started(suite.name, suite.requirement_ids)
     try:
-        result = suite.run(target, profile, seed, events)
+        if not any(profile.assesses(rid) for rid in suite.requirement_ids):
+            result = SuiteResult(suite.name, (), started, utc_now(), {})  # nothing to assess
+        else:
+            result = suite.run(target, profile, seed, events)
         result = _complete(suite, result)
     except Exception as exc:  # noqa: BLE001 - the runner's whole point: no crash escapes
         result = crashed_result(suite.name, suite.requirement_ids, exc, started)
+    result = _within_assessment(result, profile)
     for requirement in result.requirements:
         events.requirement(requirement)
     events.suite_finished(result)
@@ -60,6 +65,24 @@ def crashed_result(
         for rid in requirement_ids
     )
     return SuiteResult(suite, requirements, started, utc_now(), {"error": error})
+
+
+def _within_assessment(result: SuiteResult, profile: Profile) -> SuiteResult:
+    """Requirements the profile does not assess become NOT_APPLICABLE, saying which it does."""
+    if all(profile.assesses(r.id) for r in result.requirements):
+        return result
+    skipped = Message.of(
+        "suite.not_in_assessment",
+        "not assessed: this run's profile assesses only {assessed}",
+        assessed=", ".join(profile.assess),
+    )
+    ordered = tuple(
+        r if profile.assesses(r.id) else RequirementResult.of(r.id, Verdict.NOT_APPLICABLE, skipped)
+        for r in result.requirements
+    )
+    return SuiteResult(
+        result.suite, ordered, result.started_at, result.finished_at, result.evidence
+    )
 
 
 def _complete(suite: Suite, result: SuiteResult) -> SuiteResult:

@@ -1,25 +1,19 @@
 """Method validation: the harness run against systems whose faults are known (DESIGN.md section 8).
 
 ``plan_validation`` lists the jobs: each correct system (reference, alternative) through every
-suite, and each faulty target through the suites owning its ``must_fail`` ids (every suite with
-``--profile full``). ``run_validation`` runs each job as its own ``harness <suite>`` process (one
-target start per suite run, a time bound per job, at most two side by side, the load suite always
-alone) and reads only what that run wrote: its ``evidence.json`` requirement verdicts and its exit
-code. ``assess`` turns those results into the matrix; ``validation_record`` is what a
-certification report copies from ``validation.json``.
+suite, and each faulty target through the suites owning its ``must_fail`` ids, assessing only
+those ids (every suite and every requirement with ``--profile full``). ``run_validation``
+(``harness.validation_jobs``) runs each job as its own ``harness <suite>`` process and reads only
+what that run wrote. ``assess`` turns those results into the matrix; ``validation_record`` is
+what a certification report copies from ``validation.json``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,41 +25,22 @@ from harness.jsonable import dumps
 from harness.launcher import BUILTIN, listing_order
 from harness.results import Message
 from harness.seeds import utc_now
+from harness.validation_jobs import (
+    Job,
+    JobResult,
+    JobRunner,
+    job_profile,
+    run_validation,
+    subprocess_runner,
+)
 from harness.verdict import ExitCode, Verdict
 
 __all__ = ["DEFAULT_VALIDATION_DIR", "VALIDATION_FILE", "Job", "JobResult", "TargetRow", "assess",
-           "format_matrix", "plan_validation", "run_validation", "subprocess_runner", "validate",
-           "validation_document", "validation_entry", "validation_line", "validation_record",
-           "write_validation"]
+           "format_matrix", "job_profile", "plan_validation", "run_validation",
+           "subprocess_runner", "validate", "validation_document", "validation_entry",
+           "validation_line", "validation_record", "write_validation"]
 
 VALIDATION_FILE = "validation.json"
-CORRECT = ("reference", "alternative")
-_EXCLUSIVE = frozenset({"load"})  # never beside another suite: it measures throughput
-_EXIT_VERDICT = {ExitCode.OK: Verdict.PASS, ExitCode.FAILED: Verdict.FAIL}
-
-
-@dataclass(frozen=True)
-class Job:
-    """One suite run against one built-in target."""
-
-    target: str
-    suite: str
-
-    @property
-    def slug(self) -> str:
-        return f"{self.target.replace(':', '-')}--{self.suite}"
-
-
-@dataclass(frozen=True)
-class JobResult:
-    """What one suite run gave: the suite verdict, each requirement's verdict, and any problem."""
-
-    job: Job
-    verdict: Verdict
-    requirements: Mapping[str, Verdict]
-    seconds: float
-    problem: str | None = None
-    out_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,9 +94,12 @@ def plan_validation(profile: str, only: Sequence[str] | None = None) -> list[Job
     jobs: list[Job] = []
     for name in names:
         builtin = BUILTIN[name]
-        whole = builtin.kind != "faulty" or profile == "full"
-        suites = list(SUITES) if whole else _suites_of(builtin.must_fail)
-        jobs += [Job(name, suite) for suite in suites]
+        if builtin.kind != "faulty" or profile == "full":
+            jobs += [Job(name, suite) for suite in SUITES]
+            continue
+        for suite in _suites_of(builtin.must_fail):
+            own = tuple(rid for rid in builtin.must_fail if requirement(rid).suite == suite)
+            jobs.append(Job(name, suite, own))
     return jobs
 
 
@@ -151,8 +129,10 @@ def assess(results: Sequence[JobResult]) -> list[TargetRow]:
 
 
 def validation_document(rows: Sequence[TargetRow], profile: str, started_at: str,
-                        finished_at: str, wall_seconds: float) -> dict[str, Any]:
-    """validation.json: the matrix and its summary."""
+                        finished_at: str, wall_seconds: float,
+                        results: Sequence[JobResult] = ()) -> dict[str, Any]:
+    """validation.json: the matrix, its summary and each suite run (what it assessed, its
+    verdict, how long it took, where its evidence is)."""
     defects = [row for row in rows if not row.correct]
     correct = [row for row in rows if row.correct]
     false_alarms = sorted(f"{row.target}:{rid}" for row in correct
@@ -164,6 +144,7 @@ def validation_document(rows: Sequence[TargetRow], profile: str, started_at: str
         "finished_at": finished_at,
         "wall_seconds": round(wall_seconds, 1),
         "targets": [row.to_dict() for row in rows],
+        "runs": [_run_record(result) for result in results],
         "summary": {
             "defects": len(defects),
             "defects_detected": sum(row.ok for row in defects),
@@ -174,6 +155,13 @@ def validation_document(rows: Sequence[TargetRow], profile: str, started_at: str
             "passed": all(row.ok for row in rows) and bool(rows),
         },
     }
+
+
+def _run_record(result: JobResult) -> dict[str, Any]:
+    return {"target": result.job.target, "suite": result.job.suite,
+            "assess": list(result.job.assess), "verdict": result.verdict.value,
+            "seconds": round(result.seconds, 1), "problem": result.problem,
+            "out_dir": result.out_dir}
 
 
 def write_validation(document: Mapping[str, Any], out_dir: Path) -> Path:
@@ -259,90 +247,6 @@ def validation_line(record: Mapping[str, Any] | None) -> str:
             f" detected{missed}; false alarms on the correct systems: {alarms}")
 
 
-# --- running -------------------------------------------------------------------------------------
-
-
-def _read_result(job: Job, out_dir: Path, code: int | None, seconds: float,
-                 problem: str | None) -> JobResult:
-    """A suite run's result from what it wrote; whatever it did not write is INCONCLUSIVE."""
-    requirements: dict[str, Verdict] = {}
-    try:
-        evidence = json.loads((out_dir / "evidence.json").read_text(encoding="utf-8"))
-        for suite in evidence["suites"]:
-            for item in suite["requirements"]:
-                requirements[item["id"]] = Verdict(item["verdict"])
-    except (OSError, ValueError, KeyError, TypeError):
-        problem = problem or f"no readable evidence.json (exit {code})"
-    verdict = _EXIT_VERDICT.get(code or 0, Verdict.INCONCLUSIVE) if code is not None \
-        else Verdict.INCONCLUSIVE
-    if code not in (ExitCode.OK, ExitCode.FAILED, ExitCode.INCONCLUSIVE) and problem is None:
-        problem = f"exit {code}"
-    return JobResult(job, verdict, requirements, seconds, problem, str(out_dir))
-
-
-def _run_job(job: Job, profile: str, out_root: Path, timeout: float) -> JobResult:
-    """``harness <suite> --target T`` as its own process group, stopped when over its bound."""
-    out_dir = out_root / job.slug
-    log = out_root / f"{job.slug}.log"
-    out_root.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "harness", job.suite, "--target", job.target,
-               "--profile", profile, "--out", str(out_dir)]
-    started = time.monotonic()
-    problem = None
-    with log.open("wb") as sink:
-        # the harness itself, on a built-in target name: no user text reaches a shell
-        process = subprocess.Popen(command, stdout=sink,  # noqa: S603 stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
-        try:
-            code: int | None = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            problem = f"stopped after {timeout:.0f} s"
-            code = None
-            _stop(process)
-    return _read_result(job, out_dir, code, time.monotonic() - started, problem)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Interrupt (the run stops its target on the way out), then kill what is left."""
-    for sig, grace in ((signal.SIGINT, 30.0), (signal.SIGKILL, 10.0)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-JobRunner = Callable[[Job], JobResult]
-
-
-def run_validation(jobs: Sequence[Job], runner: JobRunner, parallel: int = 2,
-                   done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
-    """Every job through ``runner``: up to ``parallel`` side by side, then the exclusive ones
-    (the load suite) one at a time."""
-    shared = [job for job in jobs if job.suite not in _EXCLUSIVE]
-    alone = [job for job in jobs if job.suite in _EXCLUSIVE]
-
-    def one(job: Job) -> JobResult:
-        result = runner(job)
-        if done is not None:
-            done(result)
-        return result
-
-    with ThreadPoolExecutor(max_workers=max(1, min(parallel, 2))) as pool:
-        results = list(pool.map(one, shared))
-    results += [one(job) for job in alone]
-    return results
-
-
-def subprocess_runner(profile: str, out_root: Path, timeout: float) -> JobRunner:
-    """The real runner: each job a ``harness <suite>`` process writing under ``out_root``."""
-    return lambda job: _run_job(job, profile, out_root, timeout)
-
-
 def format_matrix(rows: Sequence[TargetRow]) -> list[str]:
     """The matrix as text lines: target, must fail, observed, outcome, other failures."""
     table = [("target", "must fail", "observed", "outcome", "also failed")]
@@ -384,9 +288,10 @@ def validate(profile: str, out_dir: Path, *, only: Sequence[str] | None = None,
         say(f"  {result.job.target} {result.job.suite}: {result.verdict.value}"
             f" in {result.seconds:.0f} s" + (f" ({result.problem})" if result.problem else ""))
 
-    rows = assess(run_validation(jobs, run, parallel, done))
+    results = run_validation(jobs, run, parallel, done)
+    rows = assess(results)
     wall = time.monotonic() - started
-    document = validation_document(rows, profile, started_at, utc_now(), wall)
+    document = validation_document(rows, profile, started_at, utc_now(), wall, results)
     for line in format_matrix(rows):
         say(line)
     summary = document["summary"]

@@ -3,7 +3,9 @@
 Order of work: probe lab mode; pull F-07's bytes and leave the battery running in another
 process; register each lab population and analyse its practice draws (F-01..F-05); run the real
 rounds and replay them (F-06); collect F-07. Without lab mode F-01..F-05 and F-07 are
-INCONCLUSIVE with the reason, and F-06 still runs on real rounds.
+INCONCLUSIVE with the reason, and F-06 still runs on real rounds. A part whose requirements the
+profile does not assess (``assess``) is not run: no battery without F-07, no population without
+F-01..F-05, no real rounds without F-06.
 """
 
 from __future__ import annotations
@@ -141,15 +143,18 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
         populations.update({run.label: run.evidence for run in runs})
         return _uniformity(runs, settings, run_seed, timing)
 
+    wanted = profile.assesses
     try:
         lab, probe_error = _lab_mode(client)
         results = _without_lab(lab, probe_error) if not lab else {}
-        if lab:
+        if lab and wanted("F-07"):
             results.update(_contained(("F-07",), start_battery))
+        if lab and any(wanted(rid) for rid in UNIFORMITY):
             results.update(_contained(UNIFORMITY, uniformity))
-        results.update(_contained(("F-06",), lambda: {"F-06": assess_replays(
-            client, public, run_seed, settings, bool(lab), events.progress)}))
-        if lab and "F-07" not in results:
+        if wanted("F-06"):
+            results.update(_contained(("F-06",), lambda: {"F-06": assess_replays(
+                client, public, run_seed, settings, bool(lab), events.progress)}))
+        if lab and wanted("F-07") and "F-07" not in results:
             results.update(_contained(("F-07",), lambda: {"F-07": job.finish(events.progress)}))
             timing["f07"] = job.timing
     finally:
@@ -158,5 +163,5 @@ def run_fairness(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
         public.close()
     timing["suite_s"] = time.perf_counter() - began
     evidence = {"lab_mode": lab, "timing": timing, "populations": populations}
-    return SuiteResult("fairness", tuple(results[rid] for rid in requirements_of("fairness")),
-                       started, utc_now(), evidence)
+    return SuiteResult("fairness", tuple(results[rid] for rid in requirements_of("fairness")
+                                        if rid in results), started, utc_now(), evidence)

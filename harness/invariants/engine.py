@@ -10,6 +10,10 @@ Failures are captured here, not read from hypothesis's exception: for each requi
 failing example (unshrunk) and the one hypothesis replays at the end (shrunk). A failure whose
 final replay does not fail again is reported from its first, unshrunk occurrence, as a FAIL that
 did not reproduce, never as hypothesis's Flaky error.
+
+A run that assesses only some requirements (``stop_after``) stops once each of them has failed:
+no further example is run and nothing is shrunk, but hypothesis's final replay of the failing
+example still runs, so the failure is reproduced.
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ class Engine:
     found: dict[str, _Found] = field(default_factory=dict)
     interruptions: list[dict[str, Any]] = field(default_factory=list)
     trouble: Counter[str] = field(default_factory=Counter)  # unjudgeable answers, by requirement
+    stop_after: frozenset[str] = frozenset()  # once all of these failed, the run is over
     _time: _Clock = field(default_factory=lambda: _Clock(0.0, 0.0))
 
     # examples ----------------------------------------------------------------------------------
@@ -125,9 +130,17 @@ class Engine:
             for r in ex.world.rounds.values():
                 self.stats[f"{ex.kind}_rounds_ending_{r.state}"] += 1
 
+    @property
+    def done(self) -> bool:
+        """Every requirement in ``stop_after`` has failed (never, when it is empty)."""
+        return bool(self.stop_after) and self.stop_after <= self.found.keys()
+
     def _open(self) -> bool:
         if _is_final_replay():
             return True
+        if self.done:
+            self.stats["stopped_at_first_fail"] = 1
+            return False
         now = self.clock()
         if self._time.shrink_deadline is not None:
             self._time.shrink_cut |= now >= self._time.shrink_deadline
@@ -198,7 +211,7 @@ class Engine:
         self._close_clock("machine")
 
     def _close_clock(self, kind: str) -> None:
-        if self.stats[f"{kind}_skipped"]:
+        if self.stats[f"{kind}_skipped"] and not self.done:
             self.stats[f"{kind}_time_bound_reached"] = 1
         if self._time.shrink_cut:
             self.stats[f"{kind}_shrink_bound_reached"] = 1

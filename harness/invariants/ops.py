@@ -24,6 +24,7 @@ from harness.invariants.model import (
 from harness.invariants.published import (
     digest_of,
     list_problem,
+    redraw_problem,
     results_change,
     results_problem,
 )
@@ -132,6 +133,10 @@ class Transition:
 
     def judge(self, world: World, reply: Reply) -> Violation | None:
         r = world.rounds[self.round_id]
+        if self.action == "draw" and r.results is not None:
+            redrawn = redraw_problem(r.results, reply.status, reply.data, reply.index)
+            if redrawn is not None:
+                return redrawn
         expect = transition_outcome(r, self.action)
         wrong = outcome_violation(self.requirement, self.step, reply, [expect])
         if wrong or expect.status != 200:

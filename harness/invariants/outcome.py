@@ -62,11 +62,12 @@ def _failure(rid: str, engine: Engine) -> RequirementResult:
     if shown is None:  # a failure is always captured before it is counted
         raise ValueError(f"{rid} counted a failure without capturing it")
     rounds = list(shown.example.world.rounds)
-    title = f"the {'shrunk' if shrunk else 'first (unshrunk)'} failing example of {rid}"
+    cut = engine.done  # the run stopped at its first FAIL: hypothesis only replayed the example
+    title = f"the {'shrunk' if shrunk and not cut else 'first (unshrunk)'} failing example of {rid}"
     evidence: dict[str, Any] = {
         "violation": shown.violation.to_dict(),
         "example": f"{shown.kind} {shown.number}",
-        "shrunk": shrunk is not None,
+        "shrunk": shrunk is not None and not cut,
         "reproduced": shrunk is not None,
         "requests": shown.trace.evidence(),
         "curl": render_curl(title, shown.trace, shown.example.people, rounds),
@@ -78,6 +79,9 @@ def _failure(rid: str, engine: Engine) -> RequirementResult:
     if shrunk is None:
         evidence["note"] = ("the replay of the shrunk example did not fail again: reported from "
                             "the first failing example, unshrunk")
+    elif cut:
+        evidence["note"] = ("the run assesses only some requirements and stopped once each had"
+                            " failed: the example was replayed and failed again, but not shrunk")
     message = _message(shown)
     finding = Finding(_SEVERITY[rid], message, REMEDIATION[rid], evidence)
     measurements = (

@@ -2,8 +2,9 @@
 
 I-01: the list and its digest are exactly the acknowledged registrations; the draw's lists are
 disjoint, free of duplicates, eligible only, and sized min(K, E) and min(R, E - |primary|).
-I-05: the results agree with the commitment made before the draw, and every later read returns
-them unchanged (the contract's fields only: a system may add fields of its own).
+I-05: the results agree with the commitment made before the draw, every later read returns them
+unchanged (the contract's fields only: a system may add fields of its own), and a second draw
+never replaces them.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from harness.invariants.model import RoundModel
 from harness.invariants.shapes import fields_problem
 from harness.invariants.violations import Violation
 
-__all__ = ["RESULT_FIELDS", "digest_of", "list_bytes", "list_problem", "results_change",
-           "results_problem"]
+__all__ = ["RESULT_FIELDS", "digest_of", "list_bytes", "list_problem", "redraw_problem",
+           "results_change", "results_problem"]
 
 RESULT_FIELDS = {
     "round_id": "str", "algorithm": "str", "applicants": "int", "applicants_digest": "hex64",
@@ -103,15 +104,46 @@ def _commitment_problem(
     return None
 
 
+def _changed_field(first: dict[str, Any], later: dict[str, Any]) -> str | None:
+    return next((name for name in RESULT_FIELDS
+                 if later.get(name, "<missing>") != first.get(name)), None)
+
+
+def _digests(first: dict[str, Any], later: dict[str, Any]) -> dict[str, str]:
+    return {"digest_before": str(first.get("results_digest")),
+            "digest_after": str(later.get("results_digest", "<missing>"))[:80]}
+
+
 def results_change(first: dict[str, Any], later: dict[str, Any], index: int) -> Violation | None:
     """I-05: a later read of the results differs from what the draw published."""
-    for name in RESULT_FIELDS:
-        if later.get(name, "<missing>") != first.get(name):
-            return _v("I-05", "invariants.results_changed",
-                      "the published results changed: {name} was {before}, now {after}", index,
-                      name=name, before=str(first.get(name))[:120],
-                      after=str(later.get(name, "<missing>"))[:120])
-    return None
+    name = _changed_field(first, later)
+    if name is None:
+        return None
+    return _v("I-05", "invariants.results_changed",
+              "the published results changed: {name} was {before}, now {after} (results_digest"
+              " {digest_before}, now {digest_after})", index, name=name,
+              before=str(first.get(name))[:120], after=str(later.get(name, "<missing>"))[:120],
+              **_digests(first, later))
+
+
+def redraw_problem(first: dict[str, Any], status: int | None, later: Any, index: int
+                   ) -> Violation | None:
+    """I-05: a draw of a round already drawn was accepted with other results than the published
+    ones (a replacement of the results). None for any other answer: whether a refusal is the
+    contract's is judged with the decision order, like every answer."""
+    if status is None or not 200 <= status < 300 or not isinstance(later, dict):
+        return None
+    name = _changed_field(first, later)
+    if name is None:
+        return None
+    moved = [a for a in ("primary", "reserve") if later.get(a) != first.get(a)]
+    return _v("I-05", "invariants.results_redrawn",
+              "a second draw of a drawn round was accepted ({status}) and answered other results"
+              " than those published: results_digest {digest_before}, now {digest_after}; seed"
+              " {seed_before}, now {seed_after}; {lists} changed", index, status=status,
+              seed_before=str(first.get("seed")), seed_after=str(later.get("seed"))[:80],
+              lists=" and ".join(moved) or f"{name} (not the lists)", field=name,
+              **_digests(first, later))
 
 
 def list_problem(r: RoundModel, content: bytes, index: int) -> Violation | None:

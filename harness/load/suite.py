@@ -4,6 +4,8 @@ Order of work, all in one generator process (or one master with its workers): th
 baseline (the generator's capacity in this run), the registration rush of a new round, its draw,
 the results rush, the deposit rush and the ledger's reconciliation; then, when the harness can
 restart the system, a second round whose deposit rush is cut by a kill and a restart (L-04).
+A profile that does not assess L-01..L-03 skips the first round, one that does not assess L-04
+the second (``assess``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,7 @@ from harness.verdict import Verdict
 __all__ = ["run_load"]
 
 _IDS = requirements_of("load")
+_MAIN = ("L-01", "L-02", "L-03")  # judged on the first round's rushes
 _PROBLEMS = (GeneratorError, TargetError, RoundProblem)
 
 
@@ -125,7 +129,8 @@ def _crash_round(target: SuiteTarget, client: HttpTarget, gen: Generator,
 
 
 def _run(target: SuiteTarget, settings: LoadSettings, run_seed: RunSeed, events: EventSink,
-         workdir: Path) -> tuple[dict[str, RequirementResult], dict[str, Any]]:
+         workdir: Path, wanted: Callable[[str], bool]
+         ) -> tuple[dict[str, RequirementResult], dict[str, Any]]:
     results: dict[str, RequirementResult] = {}
     evidence: dict[str, Any] = {"workers": settings.expect_workers}
     client = HttpTarget(target.base_url, target.admin_token, deadline=settings.operator_timeout)
@@ -137,13 +142,14 @@ def _run(target: SuiteTarget, settings: LoadSettings, run_seed: RunSeed, events:
                 message = Message.of("load.no_restart", "not assessed: the harness neither"
                                      " controls the system's process nor has --restart-cmd")
                 results["L-04"] = not_assessed("L-04", Verdict.NOT_APPLICABLE, message)
-            main, evidence_main = _main_rushes(client, gen, settings, run_seed, events)
-            results.update(main)
-            evidence.update(evidence_main)
-            if "L-04" not in results:
+            if any(wanted(rid) for rid in _MAIN):
+                main, evidence_main = _main_rushes(client, gen, settings, run_seed, events)
+                results.update(main)
+                evidence.update(evidence_main)
+            if "L-04" not in results and wanted("L-04"):
                 results["L-04"], extra = _crash_round(target, client, gen, settings, run_seed,
                                                       events)
-                evidence["rushes"].update(extra)
+                evidence.setdefault("rushes", {}).update(extra)
     except _PROBLEMS as exc:
         evidence["problem"] = _problem(exc)
         results = {**_inconclusive(_IDS, exc), **results}
@@ -160,7 +166,8 @@ def run_load(target: SuiteTarget, profile: Profile, run_seed: RunSeed, events: E
     started = utc_now()
     workdir = Path(tempfile.mkdtemp(prefix="harness-load-"))
     try:
-        results, evidence = _run(target, settings, run_seed, events, workdir)
+        results, evidence = _run(target, settings, run_seed, events, workdir, profile.assesses)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return SuiteResult("load", tuple(results[rid] for rid in _IDS), started, utc_now(), evidence)
+    return SuiteResult("load", tuple(results[rid] for rid in _IDS if rid in results), started,
+                       utc_now(), evidence)

@@ -27,7 +27,8 @@ from harness.suites import available_suites
 __all__ = ["BUILTIN_PROFILES", "Profile", "load_profile"]
 
 BUILTIN_PROFILES = ("quick", "full")
-_TOP_KEYS = ("name", "extends", "description", "false_alarm_rate", "mandatory", "optional")
+_TOP_KEYS = ("name", "extends", "description", "false_alarm_rate", "mandatory", "optional",
+             "assess")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Profile:
     optional: tuple[str, ...]
     sections: Mapping[str, Any]
     overrides: Mapping[str, Any] = field(default_factory=dict)  # from the command line
+    # The requirements a run assesses; empty: all of them. The others are NOT_APPLICABLE and
+    # suites skip the work that serves only them (harness validate uses this for defects).
+    assess: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     layers: tuple[Mapping[str, Any], ...] = field(default=(), repr=False, compare=False)
 
@@ -51,13 +55,18 @@ class Profile:
         """The settings of ``suite`` (its registered dataclass)."""
         return self.sections[suite]
 
+    def assesses(self, rid: str) -> bool:
+        """Whether a run under this profile assesses requirement ``rid``."""
+        return not self.assess or rid in self.assess
+
     def to_dict(self) -> dict[str, Any]:
         """The profile as resolved, for evidence.json."""
         return {
             "name": self.name, "extends": self.extends, "source": self.source,
             "source_sha256": self.source_sha256, "description": self.description,
             "false_alarm_rate": self.false_alarm_rate, "mandatory": list(self.mandatory),
-            "optional": list(self.optional), "overrides": jsonable(self.overrides),
+            "optional": list(self.optional), "assess": list(self.assess),
+            "overrides": jsonable(self.overrides),
             "sections": {name: jsonable(value) for name, value in self.sections.items()},
         }
 
@@ -181,6 +190,7 @@ def _resolve(
     extends: str | None, digest: str, overrides: Mapping[str, Any] | None = None,
 ) -> Profile:
     mandatory, optional = _split(layers)
+    assess = _requirement_ids(data, "assess")
     sections: dict[str, Any] = {}
     registered = available_suites()
     for suite in SUITES:
@@ -203,6 +213,7 @@ def _resolve(
         name=name,
         extends=extends, source=source, source_sha256=digest, description=description,
         false_alarm_rate=float(rate), mandatory=mandatory, optional=optional,
+        assess=tuple(rid for rid in catalogue() if rid in assess),
         sections=MappingProxyType(sections), overrides=MappingProxyType(dict(overrides or {})),
         raw=MappingProxyType(dict(data)), layers=tuple(layers),
     )

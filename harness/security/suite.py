@@ -5,7 +5,8 @@ in a fixed order within the profile's time budget and judges each report by the 
 ``harness.security.findings``. S-09 (static, no network) runs first; S-07 runs last because it
 also reviews every error response the other checks provoked. A target that stops answering, answers
 too slowly or answers garbage turns the affected requirement INCONCLUSIVE with the exchange that
-failed (or FAIL, when the check had already proved a failing finding).
+failed (or FAIL, when the check had already proved a failing finding). Checks of requirements the
+profile does not assess (``assess``) are not run.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def run_security(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
     results: dict[str, RequirementResult] = {}
     timing: dict[str, Any] = {}
     try:
-        for rid in ORDER:
+        for rid in (rid for rid in ORDER if profile.assesses(rid)):
             at = time.monotonic()
             results[rid] = _run_check(checks.get(rid), ctx, rid)
             timing[rid] = round(time.monotonic() - at, 3)
@@ -81,5 +82,5 @@ def run_security(target: SuiteTarget, profile: Profile, run_seed: RunSeed, event
     timing["suite_s"] = round(time.monotonic() - began, 3)
     evidence = {"timing": timing, "requests": len(ctx.recorder.log),
                 "own_round_prefix": ctx.own_prefix}
-    return SuiteResult("security", tuple(results[rid] for rid in requirements_of("security")),
-                       started, utc_now(), evidence)
+    return SuiteResult("security", tuple(results[rid] for rid in requirements_of("security")
+                                         if rid in results), started, utc_now(), evidence)

@@ -1,4 +1,5 @@
-"""The reference passes every invariant over SQLite and PostgreSQL, with evidence of the work."""
+"""The reference passes every invariant over SQLite and PostgreSQL, and so does the alternative
+(another id format, other message texts), with evidence of the work."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from harness.launcher import launch
 pytestmark = pytest.mark.slow
 
 
-def _assert_passes(db: str | None) -> None:
-    with launch("reference", db=db, lab=False) as target:
+def _assert_passes(db: str | None, system: str = "reference") -> None:
+    with launch(system, db=db, lab=False) as target:
         result = run(target.base_url, target.admin_token)
         assert set(verdicts(result).values()) == {"PASS"}, verdicts(result)
         assert target.admin_token not in as_json(result)
@@ -26,6 +27,10 @@ def _assert_passes(db: str | None) -> None:
 
 def test_reference_passes_every_invariant_on_sqlite() -> None:
     _assert_passes(None)
+
+
+def test_alternative_passes_every_invariant() -> None:
+    _assert_passes(None, "alternative")
 
 
 @pytest.mark.postgres

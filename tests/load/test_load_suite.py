@@ -92,6 +92,15 @@ def test_acknowledging_before_durable_fails_l04(tmp_path: Path) -> None:
     assert verdicts(result)["L-03"] == "PASS"  # while it lives, it is consistent
 
 
+def test_a_run_assessing_only_l04_plays_only_the_crash_round(tmp_path: Path) -> None:
+    """What harness validate runs for the durability defect: its first FAIL, nothing else."""
+    with launch("faulty:deposit-ack-before-durable") as launched:
+        result = run_load(launched, small_profile(tmp_path, "assess: [L-04]\n"))
+    assert verdicts(result) == {"L-01": "NOT_APPLICABLE", "L-02": "NOT_APPLICABLE",
+                                "L-03": "NOT_APPLICABLE", "L-04": "FAIL"}
+    assert set(result.evidence["rushes"]) == {"crash"} and "generator" not in result.evidence
+
+
 def test_a_restart_command_that_fails_makes_l04_inconclusive(tmp_path: Path) -> None:
     with launch("reference") as launched:
         result = run_load(launched, small_profile(tmp_path), crash=False,

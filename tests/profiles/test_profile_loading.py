@@ -101,6 +101,16 @@ def test_a_user_file_moves_requirements_between_mandatory_and_optional(tmp_path:
     assert "F-03" not in profile.mandatory
 
 
+def test_assess_restricts_a_run_to_some_requirements_in_catalogue_order(tmp_path: Path) -> None:
+    assert load_profile("quick").assess == () and load_profile("quick").assesses("F-07")
+    profile = load_profile(write(tmp_path, "assess: [S-04, F-06]\n"))
+    assert profile.assess == ("F-06", "S-04") and profile.to_dict()["assess"] == ["F-06", "S-04"]
+    assert profile.assesses("S-04") and not profile.assesses("F-01")
+    assert "not a requirement of ACP-1 (did you mean 'S-04'?)" in refusal(tmp_path,
+                                                                         "assess: [S-4]\n")
+    assert "must be a list of requirement ids" in refusal(tmp_path, "assess: S-04\n")
+
+
 def test_the_resolved_profile_is_recorded_with_every_value(tmp_path: Path) -> None:
     data = load_profile(write(tmp_path, "security: {users: 3}\n")).to_dict()
     assert data["sections"]["security"] == {

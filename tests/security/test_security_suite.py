@@ -40,12 +40,18 @@ def test_every_security_defect_has_a_modifier() -> None:
 
 @pytest.mark.parametrize("defect", SECURITY_DEFECTS)
 def test_defect_fails_its_requirement(defect: str, tmp_path: Path) -> None:
-    code, report, _ = run_security(
-        ["--target", f"faulty:{defect}", "--profile", small_profile(tmp_path), "--seed", SEED],
+    """Each run assesses only the defect's own requirements, as harness validate does."""
+    profile = Path(small_profile(tmp_path))
+    own = DEFECTS[defect].must_fail
+    profile.write_text(profile.read_text() + f"assess: [{', '.join(own)}]\n")
+    code, report, evidence = run_security(
+        ["--target", f"faulty:{defect}", "--profile", str(profile), "--seed", SEED],
         tmp_path / "out")
     found = verdicts(report)
-    for rid in DEFECTS[defect].must_fail:
-        assert found[rid] == "FAIL", (rid, report)
+    for rid in own:
+        assert found.pop(rid) == "FAIL", (rid, report)
+    assert set(found.values()) == {"NOT_APPLICABLE"}
+    assert set(evidence["suites"][0]["evidence"]["timing"]) == {*own, "suite_s"}  # checks run
     assert code == 1
     for item in report["requirements"]:
         for finding in item["findings"]:

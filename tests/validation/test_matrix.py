@@ -65,6 +65,44 @@ def test_quick_plan_runs_correct_systems_everywhere_and_defects_through_their_ow
 def test_full_plan_sends_every_target_through_every_suite():
     jobs = plan_validation("full", ["faulty:sequential-tokens"])
     assert [j.suite for j in jobs] == ["fairness", "invariants", "load", "security"]
+    assert {j.assess for j in jobs} == {()}
+
+
+def test_a_quick_defect_job_assesses_only_the_defects_own_requirements_of_its_suite():
+    jobs = plan_validation("quick")
+    for job in jobs:
+        if BUILTIN[job.target].kind == "faulty":
+            assert job.assess and set(job.assess) <= set(BUILTIN[job.target].must_fail)
+            assert set(job.assess) <= set(requirements_of(job.suite))
+        else:
+            assert job.assess == ()
+    (sql,) = [j for j in jobs if j.target == "faulty:sql-string-formatting"]
+    assert sql.assess == ("S-03", "S-09")
+
+
+def test_a_restricted_jobs_profile_extends_the_profile_and_assesses_its_ids(tmp_path: Path):
+    from harness.profiles import load_profile
+    from harness.validation import job_profile
+
+    job = Job("faulty:sql-string-formatting", "security", ("S-03", "S-09"))
+    resolved = load_profile(job_profile(job, "quick", tmp_path))
+    quick = load_profile("quick")
+    assert resolved.assess == ("S-03", "S-09") and resolved.name == "quick"
+    assert resolved.sections == quick.sections and resolved.mandatory == quick.mandatory
+    assert job_profile(Job("reference", "security"), "full", tmp_path) == "full"
+
+
+def test_the_longest_expected_runs_start_first_and_results_keep_the_plan_order():
+    started: list[Job] = []
+    jobs = plan_validation("quick")
+    results = run_validation(jobs, lambda job: (started.append(job), stand_in({})(job))[1],
+                             parallel=1)
+    assert [r.job for r in results] == jobs
+    shared = [job for job in started if job.suite != "load"]
+    costs = [job.expected_cost for job in shared]
+    assert costs == sorted(costs, reverse=True)
+    assert shared[0] == Job("reference", "fairness")
+    assert [job.suite for job in started[len(shared):]] == ["load"] * (len(jobs) - len(shared))
 
 
 def test_every_defect_detected_and_correct_systems_pass_exits_zero(tmp_path: Path):
@@ -74,7 +112,13 @@ def test_every_defect_detected_and_correct_systems_pass_exits_zero(tmp_path: Pat
     summary = document["summary"]
     assert summary["defects"] == summary["defects_detected"] == len(DEFECTS)
     assert summary["false_alarms"] == [] and summary["passed"] is True
-    assert json.loads((tmp_path / "validation.json").read_text())["harness"] == __version__
+    written = json.loads((tmp_path / "validation.json").read_text())
+    assert written["harness"] == __version__
+    assert len(written["runs"]) == len(plan_validation("quick"))
+    run = next(r for r in written["runs"] if r["target"] == "faulty:sequential-tokens")
+    assert run == {"target": "faulty:sequential-tokens", "suite": "security",
+                   "assess": ["S-04"], "verdict": "FAIL", "seconds": 0.0, "problem": None,
+                   "out_dir": None}
     assert any(line.startswith("reference") and "certified" in line for line in lines)
 
 

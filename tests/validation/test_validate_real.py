@@ -1,5 +1,6 @@
-"""One real quick validation of a small subset: the reference through every suite and two defects
-through the suites that own their requirements, each run as its own ``harness <suite>`` process."""
+"""One real quick validation: the quick certification of both correct systems (every suite) and
+three defects of three suites, each through the suite owning its requirement and assessing only
+that requirement, each run as its own ``harness <suite>`` process."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ from harness.cli import main
 from harness.validation import validation_record
 
 pytestmark = pytest.mark.slow
+SUITES = {"fairness", "invariants", "load", "security"}
 
 
-def test_quick_validation_of_the_reference_and_two_defects(tmp_path: Path, capsys) -> None:
-    only = ["reference", "faulty:commitment-mismatch", "faulty:sequential-tokens"]
+def test_quick_validation_of_both_correct_systems_and_three_defects(tmp_path: Path,
+                                                                    capsys) -> None:
+    defects = {"faulty:commitment-mismatch": ("fairness", "F-06"),
+               "faulty:sequential-tokens": ("security", "S-04"),
+               "faulty:results-redrawable": ("invariants", "I-05")}
+    only = ["reference", "alternative", *defects]
     argv = ["validate", "--out", str(tmp_path)]
     for name in only:
         argv += ["--only", name]
@@ -25,12 +31,18 @@ def test_quick_validation_of_the_reference_and_two_defects(tmp_path: Path, capsy
     assert code == 0, printed
     rows = {row["target"]: row for row in document["targets"]}
     assert set(rows) == set(only)
-    assert rows["reference"]["passed"] is True
-    assert set(rows["reference"]["suite_verdicts"]) == {"fairness", "invariants", "load",
-                                                       "security"}
-    assert rows["faulty:commitment-mismatch"]["observed"]["F-06"] == "FAIL"
-    assert rows["faulty:sequential-tokens"]["observed"]["S-04"] == "FAIL"
-    assert set(rows["faulty:sequential-tokens"]["suite_verdicts"]) == {"security"}
-    assert "2 of 2 defects detected" in printed
+    for system in ("reference", "alternative"):
+        assert rows[system]["passed"] is True
+        assert rows[system]["suite_verdicts"] == dict.fromkeys(sorted(SUITES), "PASS")
+    for name, (suite, rid) in defects.items():
+        assert rows[name]["observed"][rid] == "FAIL" and rows[name]["detected"] is True
+        assert set(rows[name]["suite_verdicts"]) == {suite}
+        (run,) = [r for r in document["runs"] if r["target"] == name]
+        assert run["assess"] == [rid] and run["verdict"] == "FAIL"
+        report = json.loads((Path(run["out_dir"]) / "report.json").read_text())
+        others = {r["verdict"] for r in report["requirements"] if r["id"] != rid}
+        assert others == {"NOT_APPLICABLE"}
+    assert "3 of 3 defects detected" in printed
+    assert "correct systems passed: reference, alternative" in printed
     record = validation_record(tmp_path)
-    assert record is not None and record["defects_detected"] == record["defects"] == 2
+    assert record is not None and record["defects_detected"] == record["defects"] == 3
