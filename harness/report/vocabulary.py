@@ -1,0 +1,68 @@
+"""Words the reports look up with a context at run time, listed so that Babel extracts them.
+
+A verdict, a severity, a suite's name, a unit, a measurement's name or a param's value reaches a
+writer as data, so the writer's ``pgettext(context, value)`` call cannot be read by an extractor.
+Each is named here once with ``noop(context, text)``, which Babel's ``python`` extractor of
+``harness.report.extract`` knows; a value the list lacks stays as written, left to right.
+"""
+
+from __future__ import annotations
+
+__all__ = ["VOCABULARY", "noop"]
+
+
+def noop(context: str, text: str) -> tuple[str, str]:
+    """Mark ``text`` for the catalogue under ``context`` without translating it."""
+    return context, text
+
+
+VOCABULARY = (
+    noop("verdict", "CERTIFIED"), noop("verdict", "NOT_CERTIFIED"),
+    noop("verdict", "INCONCLUSIVE"), noop("verdict", "PASS"), noop("verdict", "FAIL"),
+    noop("verdict", "NOT_APPLICABLE"),
+    noop("severity", "critical"), noop("severity", "high"), noop("severity", "medium"),
+    noop("severity", "low"), noop("severity", "info"),
+    noop("suite", "fairness"), noop("suite", "invariants"), noop("suite", "load"),
+    noop("suite", "security"), noop("suite", "certification"),
+    noop("unit", "1"), noop("unit", "ms"), noop("unit", "s"), noop("unit", "p-values"),
+    noop("unit", "checks"), noop("unit", "rounds"), noop("unit", "bits"),
+    noop("measurement", "acknowledged deposits"), noop("measurement", "ledger entries"),
+    noop("measurement", "unknown outcomes"), noop("measurement", "violations"),
+    noop("measurement", "p-values in the family"),
+    noop("measurement", "rejected at the family-wise alpha"),
+    noop("measurement", "smallest Holm-adjusted p-value"),
+    noop("measurement", "real rounds replayed"), noop("measurement", "failed checks"),
+    noop("measurement", "p-value"), noop("measurement", "Holm-adjusted p-value"),
+    noop("measurement", "effect size"), noop("measurement", "minimum detectable effect"),
+    noop("measurement", "power"),
+    noop("measurement", "failing_examples"), noop("measurement", "example_requests"),
+    noop("measurement", "first_failure_requests"), noop("measurement", "judgements"),
+    noop("measurement", "examples_completed"), noop("measurement", "simultaneous_replays"),
+    noop("measurement", "ledger_entries"), noop("measurement", "injected_requests"),
+    noop("measurement", "shed_503"), noop("measurement", "payloads"),
+    noop("measurement", "lines_scanned"), noop("measurement", "issues"),
+    noop("measurement", "issues_failing_profile"), noop("measurement", "suppressed_by_nosec"),
+    noop("measurement", "weak_candidates"),
+    noop("param value", "certification"),
+    noop("param value", "no"), noop("param value", "an empty"),
+    noop("param value", "no token"), noop("param value", "a made-up token"),
+    noop("param value", "an applicant's token"),
+    noop("param value", "body"), noop("param value", "query"), noop("param value", "headers"),
+    noop("param value", "path"), noop("param value", "sql"), noop("param value", "template"),
+    noop("param value", "command"),
+    noop("param value", "python traceback"), noop("param value", "python frame"),
+    noop("param value", "java frame"), noop("param value", "java exception"),
+    noop("param value", ".NET frame"), noop("param value", "node frame"),
+    noop("param value", "php error"), noop("param value", "go panic"),
+    noop("param value", "ruby frame"), noop("param value", "sql state"),
+    noop("param value", "driver names"), noop("param value", "database error text"),
+    noop("param value", "sql statement"), noop("param value", "debug page"),
+    noop("param value", "server and framework versions"),
+    noop("param value", "template evaluated"), noop("param value", "command output"),
+    noop("param value", "file contents"),
+    noop("param value", "the results carry another commitment than the one published at commit"),
+    noop("param value", "the commitment does not match the revealed server seed"),
+    noop("param value", "the commitment equals the seed"),
+    noop("param value", "the seed does not derive from the server seed and the beacon"),
+    noop("param value", "no answer"), noop("param value", "(no message)"),
+)
