@@ -81,13 +81,20 @@ def assess_thresholds(rushes: Sequence[Rush], settings: LoadSettings,
     return results
 
 
-def _describe(result: ThresholdResult) -> str:
+def _describe(result: ThresholdResult) -> Message:
     i, t = result.interval, result.threshold
     if t.percentile is None:
-        return (f"{t.endpoint} error ratio {i.estimate:.4%} ({i.confidence:.0%} CI"
-                f" {i.low:.4%}..{i.high:.4%}, {i.samples} requests) against < {t.bound:.4%}")
-    return (f"{t.endpoint} {t.metric} {i.estimate:.1f} ms ({i.confidence:.0%} CI"
-            f" {i.low:.1f}..{i.high:.1f}, {i.samples} samples) against < {t.bound:g} ms")
+        return Message.of("load.threshold.error_ratio",
+                          "{endpoint} error ratio {estimate:.4%} ({confidence:.0%} CI"
+                          " {low:.4%}..{high:.4%}, {samples} requests) against < {bound:.4%}",
+                          endpoint=t.endpoint, estimate=i.estimate, confidence=i.confidence,
+                          low=i.low, high=i.high, samples=i.samples, bound=t.bound)
+    return Message.of("load.threshold.latency",
+                      "{endpoint} {metric} {estimate:.1f} ms ({confidence:.0%} CI"
+                      " {low:.1f}..{high:.1f}, {samples} samples) against < {bound:g} ms",
+                      endpoint=t.endpoint, metric=t.metric, estimate=i.estimate,
+                      confidence=i.confidence, low=i.low, high=i.high, samples=i.samples,
+                      bound=t.bound)
 
 
 def _combined(verdicts: Sequence[Verdict]) -> Verdict:
@@ -103,15 +110,20 @@ def slo_requirement(rid: str, results: Sequence[ThresholdResult], evidence: dict
     """L-01 (latency thresholds) or L-02 (error-ratio thresholds)."""
     mine = [r for r in results if r.threshold.requirement == rid]
     verdict = _combined([r.verdict for r in mine])
-    lines = "; ".join(f"{_describe(r)}: {r.verdict.value}" for r in mine)
-    summary = Message.of("load.slo", "{lines}", lines=lines or "no threshold in the profile")
+    judged = [Message.of("load.threshold.judged", "{threshold}: {verdict}",
+                         threshold=_describe(r), verdict=r.verdict.value) for r in mine]
+    lines = "; ".join(m.text for m in judged)
+    summary = Message.of("load.slo", "{lines}", lines=lines or "no threshold in the profile",
+                         thresholds=judged or [Message.of("load.no_threshold",
+                                                          "no threshold in the profile")])
     if rid == "L-01" and saturated and verdict is Verdict.FAIL:
         verdict = Verdict.INCONCLUSIVE
         summary = Message.of("load.generator_saturated",
                              "the load generator was saturated, so slow answers may be its own"
-                             " delay: {lines}", lines=lines)
+                             " delay: {lines}", lines=lines, thresholds=judged)
     findings = tuple(
-        Finding(Severity.HIGH, Message.of("load.threshold_failed", "{text}", text=_describe(r)),
+        Finding(Severity.HIGH, Message.of("load.threshold_failed", "{text}",
+                                          text=_describe(r).text, threshold=_describe(r)),
                 REMEDIATION[rid], {"threshold": r.to_dict()})
         for r in mine if r.verdict is Verdict.FAIL and verdict is Verdict.FAIL
     )

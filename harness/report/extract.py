@@ -282,7 +282,8 @@ def _template_argument(call: ast.Call | None) -> ast.AST | None:
     """The English template a helper's caller passes (its first string argument)."""
     if call is None:
         return None
-    texts = [a for a in (*call.args, *(k.value for k in call.keywords)) if _constant_text(a)]
+    texts = [a for a in (*call.args, *(k.value for k in call.keywords))
+             if _constant_text(a) and not ID_PATTERN.fullmatch(_constant_text(a))]
     return max(texts, key=lambda a: len(_constant_text(a)), default=None)
 
 

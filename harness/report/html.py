@@ -181,14 +181,15 @@ def _helpers(sp: Speaker) -> dict[str, Any]:
         "number": lambda v: markup(sp.number(v)),
         "measured": lambda v: markup(sp.ltr(f"{v:.6g}" if isinstance(v, float) else v))
         if v is not None else sp.gettext("not measured"),
-        "unit": lambda u: sp.pgettext("unit", str(u)),
+        "unit": lambda u: sp.word("unit", u),
+        "measurement": lambda name: markup(sp.measurement(str(name))),
         "date": lambda stamp: markup(sp.date(stamp)),
-        "verdict": lambda code: sp.pgettext("verdict", str(code)),
-        "severity": lambda code: sp.pgettext("severity", str(code)),
-        "suite": lambda name: sp.pgettext("suite", str(name)),
-        "requirement": lambda rid, field, text: sp.pgettext(f"{rid} {field}", str(text)),
+        "verdict": lambda code: sp.word("verdict", code),
+        "severity": lambda code: sp.word("severity", code),
+        "suite": lambda name: sp.word("suite", name),
+        "requirement": lambda rid, field, text: sp.word(f"{rid} {field}", text),
         "standards": lambda items: sp.separator.join(
-            sp.pgettext("standard", str(s)) for s in items or []),
+            sp.word("standard", s) for s in items or []),
     }
 
 

@@ -93,6 +93,11 @@ class Speaker:
     def pgettext(self, context: str, text: str) -> str:
         return self._t.pgettext(context, text)
 
+    def word(self, context: str, text: Any) -> str:
+        """A value of the evidence (a verdict, a suite's name) looked up under ``context``; the
+        words are listed in ``harness.report.vocabulary`` for the extractor."""
+        return self._t.pgettext(context, str(text))
+
     def _out(self, text: str) -> str:
         return str(escape(text)) if self.html else text
 

@@ -29,7 +29,7 @@ def _cell(text: str) -> str:
 def _mark(verdict: str, sp: Speaker) -> str:
     if sp.lang == "en":
         return _MARK.get(verdict, verdict)
-    word = sp.pgettext("verdict", verdict)
+    word = sp.word("verdict", verdict)
     return f"**{word}**" if verdict == "FAIL" else word
 
 
@@ -48,8 +48,8 @@ def _head(report: Mapping[str, Any], sp: Speaker) -> list[str]:
             "- " + ", ".join(f"{counts[v]} {v}" for v in _MARK if counts[v]),
         ]
     return [
-        "# " + sp.sentence("{verdict}: harness {scope}", verdict=sp.pgettext("verdict",
-                       report["verdict"]), scope=report["scope"]),
+        "# " + sp.sentence("{verdict}: harness {scope}",
+                           verdict=sp.word("verdict", report["verdict"]), scope=report["scope"]),
         "",
         "- " + sp.sentence("Target: {name} at {url}", name=str(target.get("name")),
                        url=str(target.get("base_url"))),
@@ -59,7 +59,7 @@ def _head(report: Mapping[str, Any], sp: Speaker) -> list[str]:
         "- " + sp.sentence("Seed {seed}", seed=report["seed"]),
         "- " + sp.sentence("{start} to {end}", start=sp.date(report["started_at"]),
                        end=sp.date(report["finished_at"])),
-        "- " + sp.separator.join(f"{sp.number(counts[v])} {sp.pgettext('verdict', v)}"
+        "- " + sp.separator.join(f"{sp.number(counts[v])} {sp.word('verdict', v)}"
                                  for v in _MARK if counts[v]),
     ]
 
@@ -73,7 +73,7 @@ def build_summary(evidence: Mapping[str, Any], lang: str = "en") -> str:
                                                         "verdict", "summary")) + " |",
              "|---|---|---|---|---|"]
     lines += [
-        f"| {sp.ltr(item['id'])} | {_cell(sp.pgettext(item['id'] + ' title', item['title']))}"
+        f"| {sp.ltr(item['id'])} | {_cell(sp.word(item['id'] + ' title', item['title']))}"
         f" | {sp.gettext('yes') if item['mandatory'] else sp.gettext('no')}"
         f" | {_mark(item['verdict'], sp)} | {_cell(sp.say(item['summary']))} |"
         for item in report["requirements"]
