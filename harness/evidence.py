@@ -75,9 +75,11 @@ def build_evidence(
     started_at: str,
     finished_at: str,
     laboratory: Mapping[str, Any] | None = None,
+    validation: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The evidence document of a run whose ``scope`` is one suite's name or ``certification``."""
-    return {
+    """The evidence document of a run whose ``scope`` is one suite's name or ``certification``
+    (which also carries ``validation``: the method's validation record, or why there is none)."""
+    document = {
         "schema_version": SCHEMA_VERSION,
         "scope": scope,
         "run": {
@@ -94,6 +96,9 @@ def build_evidence(
         "catalogue": {rid: item.to_dict() for rid, item in catalogue().items()},
         "suites": [suite.to_dict() for suite in suites],
     }
+    if validation is not None:
+        document["validation"] = jsonable(validation)
+    return document
 
 
 def write_evidence(evidence: Mapping[str, Any], out_dir: Path) -> Path:

@@ -29,6 +29,7 @@ from harness.runner import run_suite
 from harness.seeds import RunSeed, utc_now
 from harness.suites import Suite, SuiteTarget, get_suite
 from harness.target import HttpTarget
+from harness.validation import DEFAULT_VALIDATION_DIR, validation_entry
 from harness.verdict import Verdict, exit_code
 
 __all__ = ["RunOptions", "RunOutcome", "run_suites", "write_outputs"]
@@ -55,6 +56,8 @@ class RunOptions:
     sign_key: str | None = None
     # the language of the text for people in report.html and summary.md (en or fa)
     lang: str = "en"
+    # certify copies the method's validation record from this validation.json (or its folder).
+    validation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def run_suites(
         scope=scope, seed=seed, profile=profile, target=target_record, suites=results,
         started_at=started, finished_at=utc_now(),
         laboratory={"name": options.lab_name, "authorised_by": options.authorised_by},
+        validation=_validation(scope, options),
     )
     write_outputs(evidence, out_dir, key, options.lang)
     events.message(Message.of("run.written", "evidence and reports written to {out}",
@@ -114,6 +118,13 @@ def write_outputs(
     manifest.sig given a key)."""
     written = [write_evidence(evidence, out_dir), *write_reports(evidence, out_dir, lang)]
     return written + write_manifest(out_dir, key)
+
+
+def _validation(scope: str, options: RunOptions) -> dict[str, Any] | None:
+    """A certification carries the validation record of the harness version that made it."""
+    if scope != "certification":
+        return None
+    return validation_entry(options.validation or DEFAULT_VALIDATION_DIR)
 
 
 def _check_writable(out_dir: Path) -> None:

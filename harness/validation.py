@@ -11,6 +11,7 @@ certification report copies from ``validation.json``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -28,12 +29,14 @@ from harness.catalogue import SUITES, requirement
 from harness.errors import UsageError
 from harness.jsonable import dumps
 from harness.launcher import BUILTIN, listing_order
+from harness.results import Message
 from harness.seeds import utc_now
 from harness.verdict import ExitCode, Verdict
 
-__all__ = ["VALIDATION_FILE", "Job", "JobResult", "TargetRow", "assess", "format_matrix",
-           "plan_validation", "run_validation", "subprocess_runner", "validate",
-           "validation_document", "validation_line", "validation_record", "write_validation"]
+__all__ = ["DEFAULT_VALIDATION_DIR", "VALIDATION_FILE", "Job", "JobResult", "TargetRow", "assess",
+           "format_matrix", "plan_validation", "run_validation", "subprocess_runner", "validate",
+           "validation_document", "validation_entry", "validation_line", "validation_record",
+           "write_validation"]
 
 VALIDATION_FILE = "validation.json"
 CORRECT = ("reference", "alternative")
@@ -183,33 +186,66 @@ def write_validation(document: Mapping[str, Any], out_dir: Path) -> Path:
     return path
 
 
-def validation_record(path: str | Path) -> dict[str, Any] | None:
-    """The validation record a certification report carries, or None when there is none.
+DEFAULT_VALIDATION_DIR = Path("reports") / "validation"  # harness validate's default --out
 
-    ``path`` is a ``validation.json`` or the folder holding one. None when the file is missing,
-    unreadable, not a validation record, or made by another harness version than this one (its
-    results say nothing about this version's method).
+
+def _record_of(document: Mapping[str, Any]) -> dict[str, Any]:
+    summary = document["summary"]
+    return {
+        "harness": str(document["harness"]),
+        "profile": str(document["profile"]),
+        "when": str(document["finished_at"]),
+        "defects": int(summary["defects"]),
+        "defects_detected": int(summary["defects_detected"]),
+        "undetected": list(summary["undetected"]),
+        "false_alarms": list(summary["false_alarms"]),
+        "correct_passed": list(summary["correct_passed"]),
+        "passed": bool(summary["passed"]),
+    }
+
+
+def validation_entry(path: str | Path) -> dict[str, Any]:
+    """What a certification's evidence says of the method's validation, read from ``path`` (a
+    ``validation.json`` or the folder holding one).
+
+    ``record`` is the record of this harness version's validation, or None; ``note`` (a message:
+    id, params, English text) says which, and why there is none: no file, an unreadable file, or a
+    record made by another harness version (whose results say nothing about this one's method).
+    ``sha256`` lets a reader match the record to the validation.json it came from.
     """
     path = Path(path)
     if path.is_dir():
         path = path / VALIDATION_FILE
+    entry: dict[str, Any] = {"file": str(path), "sha256": None, "record": None}
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        summary = document["summary"]
-        record = {
-            "harness": str(document["harness"]),
-            "profile": str(document["profile"]),
-            "when": str(document["finished_at"]),
-            "defects": int(summary["defects"]),
-            "defects_detected": int(summary["defects_detected"]),
-            "undetected": list(summary["undetected"]),
-            "false_alarms": list(summary["false_alarms"]),
-            "correct_passed": list(summary["correct_passed"]),
-            "passed": bool(summary["passed"]),
-        }
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return record if record["harness"] == __version__ else None
+        raw = path.read_bytes()
+    except OSError:
+        entry["note"] = Message.of("validation.none", "no validation record: {file} does not exist"
+                                   " (run harness validate)", file=str(path)).to_dict()
+        return entry
+    entry["sha256"] = hashlib.sha256(raw).hexdigest()
+    try:
+        record = _record_of(json.loads(raw.decode("utf-8")))
+    except (ValueError, KeyError, TypeError):
+        entry["note"] = Message.of("validation.unreadable", "no validation record: {file} is not"
+                                   " a readable validation record", file=str(path)).to_dict()
+        return entry
+    if record["harness"] != __version__:
+        entry["note"] = Message.of(
+            "validation.other_version", "no validation record for harness {version}: {file} was"
+            " made by harness {other}", version=__version__, file=str(path),
+            other=record["harness"]).to_dict()
+        return entry
+    entry["record"] = record
+    entry["note"] = Message.given("validation.record", validation_line(record), record).to_dict()
+    return entry
+
+
+def validation_record(path: str | Path) -> dict[str, Any] | None:
+    """The validation record a certification report carries, or None when there is none (see
+    ``validation_entry`` for why)."""
+    record: dict[str, Any] | None = validation_entry(path)["record"]
+    return record
 
 
 def validation_line(record: Mapping[str, Any] | None) -> str:

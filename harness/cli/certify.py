@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from harness.catalogue import SUITES
@@ -12,6 +13,8 @@ from harness.report.i18n import LANGUAGES
 from harness.run import run_suites
 
 __all__ = ["LANGUAGES", "register"]
+
+VALIDATION_ENV = "HARNESS_VALIDATION"
 
 
 def register(commands: Any) -> None:
@@ -33,6 +36,9 @@ def register(commands: Any) -> None:
                        help="the person who authorises the report")
     group.add_argument("--sign-key", metavar="FILE",
                        help="Ed25519 private key (harness keygen) to sign manifest.json with")
+    group.add_argument("--validation", metavar="FILE|DIR",
+                       help="validation.json whose record the report carries (default:"
+                            f" ${VALIDATION_ENV}, else reports/validation/)")
     parser.set_defaults(func=_run)
 
 
@@ -40,5 +46,7 @@ def _run(args: argparse.Namespace) -> int:
     options = run_options(args)
     options = type(options)(**{**options.__dict__, "lab_name": args.lab_name,
                                "authorised_by": args.authorised_by,
-                               "sign_key": args.sign_key, "lang": args.lang})
+                               "sign_key": args.sign_key, "lang": args.lang,
+                               "validation": args.validation
+                               or os.environ.get(VALIDATION_ENV) or None})
     return run_suites("certification", list(SUITES), options, make_sink()).exit_code

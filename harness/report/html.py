@@ -176,6 +176,7 @@ def _helpers(sp: Speaker) -> dict[str, Any]:
     return {
         "sp": sp, "say": sp.say, "pretty": _pretty,
         "ltr": lambda text: markup(sp.ltr(text)),
+        "mono": lambda text: markup(f'<span class="mono">{escape(text)}</span>'),
         "ids": ids,
         "value": lambda v: markup(sp.value(v)),
         "number": lambda v: markup(sp.number(v)),
@@ -198,6 +199,7 @@ def _context(evidence: Mapping[str, Any], sp: Speaker) -> dict[str, Any]:
     return {
         "report": report,
         "catalogue": evidence["catalogue"],
+        "validation": report.get("validation"),
         "font": embedded_font() if sp.lang == "fa" else None,
         "rules": _rules(evidence, sp),
         "statistics": _statistics(evidence),

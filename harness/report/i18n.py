@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ VALUE_CONTEXT = "param value"
 _DIRECTION = {"en": "ltr", "fa": "rtl"}
 _DIGITS = {"fa": str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")}
 _LIST_SEPARATOR = {"en": "; ", "fa": "؛ "}
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 _LRI, _PDI = "\u2066", "\u2069"  # left-to-right isolate, pop directional isolate (text output)
 
 
@@ -137,6 +139,10 @@ class Speaker:
             return self.number(value, spec)
         if isinstance(value, Mapping) and {"id", "text"} <= set(value):
             return self.say(value)
+        if isinstance(value, list | tuple) and not value:
+            return self._out(self.gettext("none"))
+        if isinstance(value, str) and _TIMESTAMP.match(value):
+            return self.date(value)
         if isinstance(value, list | tuple):
             separator = self._out(_LIST_SEPARATOR[self.lang])
             return separator.join(self.value(item, spec) for item in value)

@@ -68,7 +68,7 @@ def build_report(evidence: Mapping[str, Any]) -> dict[str, Any]:
         verdict = scope_verdict(evidence)
         scope = evidence["scope"]
         run = evidence["run"]
-        return {
+        document = {
             "schema_version": REPORT_SCHEMA_VERSION,
             "scope": scope,
             "verdict": certification_label(verdict) if scope == "certification" else verdict.value,
@@ -80,6 +80,9 @@ def build_report(evidence: Mapping[str, Any]) -> dict[str, Any]:
                 "name", "source", "source_sha256", "false_alarm_rate", "mandatory", "optional")},
             "requirements": [_requirement(rid, evidence, results) for rid in _in_scope(evidence)],
         }
+        if "validation" in evidence:  # a certification: the method's validation record
+            document["validation"] = evidence["validation"]
+        return document
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"the evidence is incomplete or malformed ({exc!r})") from None
 

@@ -46,6 +46,8 @@ def _head(report: Mapping[str, Any], sp: Speaker) -> list[str]:
             f"- Seed `{report['seed']}`",
             f"- {report['started_at']} to {report['finished_at']}",
             "- " + ", ".join(f"{counts[v]} {v}" for v in _MARK if counts[v]),
+            *([f"- Method validation: {report['validation']['note']['text']}"]
+              if "validation" in report else []),
         ]
     return [
         "# " + sp.sentence("{verdict}: harness {scope}",
@@ -61,6 +63,8 @@ def _head(report: Mapping[str, Any], sp: Speaker) -> list[str]:
                        end=sp.date(report["finished_at"])),
         "- " + sp.separator.join(f"{sp.number(counts[v])} {sp.word('verdict', v)}"
                                  for v in _MARK if counts[v]),
+        *(["- " + sp.sentence("Method validation: {note}", note=report["validation"]["note"])]
+          if "validation" in report else []),
     ]
 
 

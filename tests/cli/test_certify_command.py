@@ -116,3 +116,47 @@ def test_certify_option_errors_are_one_line_with_exit_code_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and expected in err
     assert not (tmp_path / "reports").exists()
+
+
+def test_certify_copies_the_validation_record_into_evidence_and_every_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from harness.validation import validate
+    from tests.validation.test_matrix import perfect, stand_in
+
+    _stand_ins(monkeypatch)
+    validate("quick", tmp_path / "validation", runner=stand_in(perfect()), say=lambda _: None)
+    out = tmp_path / "out"
+    argv = ["certify", "--target", "reference", "--seed", SEED, "--out", str(out),
+            "--validation", str(tmp_path / "validation")]
+    assert main(argv) == 0
+    evidence = json.loads((out / "evidence.json").read_text())
+    record = evidence["validation"]["record"]
+    assert record["defects_detected"] == record["defects"] > 0
+    assert _report(out)["validation"] == evidence["validation"]
+    line = evidence["validation"]["note"]["text"]
+    assert f"{record['defects']} of {record['defects']} defects detected" in line
+    assert line in (out / "report.html").read_text()
+    assert f"Method validation: {line}" in (out / "summary.md").read_text()
+
+
+def test_certify_without_a_validation_record_says_so_plainly(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _stand_ins(monkeypatch)
+    out = tmp_path / "out"
+    monkeypatch.setenv("HARNESS_VALIDATION", str(tmp_path / "none-here"))
+    assert main(["certify", "--target", "reference", "--seed", SEED, "--out", str(out)]) == 0
+    evidence = json.loads((out / "evidence.json").read_text())
+    assert evidence["validation"]["record"] is None
+    assert "no validation record" in (out / "report.html").read_text()
+    assert "Method validation: no validation record" in (out / "summary.md").read_text()
+
+
+def test_a_single_suite_run_carries_no_validation_record(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _stand_ins(monkeypatch)
+    out = tmp_path / "out"
+    assert main(["security", "--target", "reference", "--seed", SEED, "--out", str(out)]) == 0
+    assert "validation" not in json.loads((out / "evidence.json").read_text())
