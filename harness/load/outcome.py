@@ -8,7 +8,7 @@ since the target was at least that fast).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +139,12 @@ def slo_requirement(rid: str, results: Sequence[ThresholdResult], evidence: dict
                                 evidence={**evidence, "thresholds": [r.to_dict() for r in mine]})
 
 
+def _counted(found: Mapping[str, int]) -> list[Message]:
+    """Each kind of violation with its count, as messages a report can translate."""
+    return [Message.of("load.violation_count", "{count} {kind}", count=v, kind=k)
+            for k, v in found.items()]
+
+
 def _violation_findings(rid: str, rec: Reconciliation) -> tuple[Finding, ...]:
     return tuple(
         Finding(Severity.CRITICAL,
@@ -161,7 +167,8 @@ def integrity(rec: Reconciliation, evidence: dict[str, Any]) -> RequirementResul
     found = {k: v for k, v in rec.violations.items() if v}
     if found:
         summary = Message.of("load.reconcile_failed", "the ledger disagrees with the clients:"
-                             " {found}", found=", ".join(f"{v} {k}" for k, v in found.items()))
+                             " {found}", found=", ".join(f"{v} {k}" for k, v in found.items()),
+                             violations=_counted(found))
         return RequirementResult.of("L-03", Verdict.FAIL, summary, measurements=_counts(rec),
                                     findings=_violation_findings("L-03", rec), evidence=evidence)
     if rec.acknowledged == 0:
@@ -194,7 +201,8 @@ def durability(rec: Reconciliation | None, crash: dict[str, Any], evidence: dict
     if not rec.ok:
         found = ", ".join(f"{v} {k}" for k, v in rec.violations.items() if v)
         summary = Message.of("load.crash_lost", "after the crash the ledger disagrees with the"
-                             " clients: {found}", found=found)
+                             " clients: {found}", found=found,
+                             violations=_counted({k: v for k, v in rec.violations.items() if v}))
         return RequirementResult.of("L-04", Verdict.FAIL, summary, measurements=_counts(rec),
                                     findings=_violation_findings("L-04", rec), evidence=evidence)
     summary = Message.of("load.crash_survived", "killed after {before} acknowledged deposits,"

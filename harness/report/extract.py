@@ -211,7 +211,29 @@ def _flat(routes: list[_Route] | None) -> list[str]:
     return [i for _, ids in routes or [] for i in ids]
 
 
-def _params(call: ast.Call, kind: str) -> frozenset[str] | None:
+def _dict_of(module: _Module, node: ast.AST, at: ast.AST) -> ast.Dict | None:
+    """The dict literal a params argument is: written there, assigned to a local name, or
+    returned by a function of the same module that the name is assigned from."""
+    if isinstance(node, ast.Dict):
+        return node
+    function = module.enclosing(at)
+    if not isinstance(node, ast.Name) or function is None:
+        return None
+    for assign in ast.walk(function):
+        if isinstance(assign, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == node.id for t in assign.targets):
+            value = assign.value
+            if isinstance(value, ast.Dict):
+                return value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+                    and value.func.id in module.functions:
+                returned = [r.value for r in ast.walk(module.functions[value.func.id])
+                            if isinstance(r, ast.Return) and isinstance(r.value, ast.Dict)]
+                return returned[0] if len(returned) == 1 else None
+    return None
+
+
+def _params(call: ast.Call, kind: str, module: _Module | None = None) -> frozenset[str] | None:
     position = _SOURCES[kind][1]
     if position is None:
         if any(k.arg is None for k in call.keywords):
@@ -220,9 +242,8 @@ def _params(call: ast.Call, kind: str) -> frozenset[str] | None:
     given = call.args[position] if position < len(call.args) else None
     if given is None:
         return frozenset()
-    if isinstance(given, ast.Dict):
-        return _keys(given)
-    return None
+    found = _dict_of(module, given, call) if module is not None else None
+    return _keys(found) if found is not None else None
 
 
 def _keys(node: ast.Dict) -> frozenset[str]:
@@ -267,7 +288,7 @@ def _call_sites(module: _Module, node: ast.Call, path: str) -> Iterator[MessageS
     if routes is None:
         yield MessageSite(path, node.lineno, (), None, english, ast.unparse(node.args[where]))
         return
-    params = _params(node, kind)
+    params = _params(node, kind, module)
     for helper_call, ids in routes:
         mine = params
         if helper_call is not None and params is None:

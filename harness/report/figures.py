@@ -165,7 +165,7 @@ def _load(suite: Mapping[str, Any], sp: Speaker) -> list[Plot]:
 
 def _plot_name(name: str, sp: Speaker) -> str:
     """A plot's key as a title: words in English, the key itself (an identifier) elsewhere."""
-    return name.replace("_", " ") if sp.lang == "en" else name
+    return name.replace("_", " ") if sp.lang == "en" else sp.ltr(name)
 
 
 def suite_plots(suite: Mapping[str, Any], sp: Speaker | None = None) -> list[Plot]:

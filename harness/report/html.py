@@ -96,7 +96,7 @@ def _beacons(evidence: Mapping[str, Any], sp: Speaker) -> list[dict[str, Any]]:
                 source = entry.get("beacon_source")
                 rounds.append({
                     "round_id": entry.get("round_id"), "beacon": entry.get("beacon"),
-                    "source": sp.ltr(source) if source else
+                    "source": sp.quoted(source) if source else
                     sp.gettext("none (no beacon in this round)"),
                     "provenance_checked": bool(entry.get("beacon_provenance_checked", False)),
                     "verdict": entry.get("verdict"),
@@ -148,9 +148,10 @@ def _texts(evidence: Mapping[str, Any], report: Mapping[str, Any], sp: Speaker
         "running_text": safe(_css_string(sp.gettext("Report {id}").replace("{id}", report_id))),
         "page_text": safe(f'"{_css_string(before)}" counter(page{style}) "{_css_string(middle)}"'
                           f' counter(pages{style}) "{_css_string(after)}"'),
-        "laboratory": laboratory.get("name") or sp.gettext("not stated (give --lab-name)"),
-        "authorised_by": laboratory.get("authorised_by")
-        or sp.gettext("not stated (give --authorised-by)"),
+        "laboratory": sp.quoted(laboratory["name"]) if laboratory.get("name")
+        else sp.gettext("not stated (give --lab-name)"),
+        "authorised_by": sp.quoted(laboratory["authorised_by"])
+        if laboratory.get("authorised_by") else sp.gettext("not stated (give --authorised-by)"),
         "scope": safe(sp.value(report["scope"])) if sp.lang != "en" else report["scope"],
         "item_under_test": item,
         "method": sp.sentence(
@@ -182,7 +183,7 @@ def _helpers(sp: Speaker) -> dict[str, Any]:
         "number": lambda v: markup(sp.number(v)),
         "measured": lambda v: markup(sp.ltr(f"{v:.6g}" if isinstance(v, float) else v))
         if v is not None else sp.gettext("not measured"),
-        "unit": lambda u: sp.word("unit", u),
+        "unit": lambda u: markup(sp.unit(str(u))),
         "measurement": lambda name: markup(sp.measurement(str(name))),
         "date": lambda stamp: markup(sp.date(stamp)),
         "verdict": lambda code: sp.word("verdict", code),

@@ -34,7 +34,8 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from markupsafe import Markup, escape
 
-__all__ = ["DOMAIN", "LANGUAGES", "Speaker", "po_path", "safe", "speaker", "translations"]
+__all__ = ["DOMAIN", "LANGUAGES", "Rendered", "Speaker", "po_path", "safe", "speaker",
+           "translations"]
 
 LANGUAGES = ("en", "fa")
 DOMAIN = "harness"
@@ -43,7 +44,12 @@ _DIRECTION = {"en": "ltr", "fa": "rtl"}
 _DIGITS = {"fa": str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")}
 _LIST_SEPARATOR = {"en": "; ", "fa": "؛ "}
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
-_LRI, _PDI = "\u2066", "\u2069"  # left-to-right isolate, pop directional isolate (text output)
+# left-to-right isolate, first-strong isolate, pop directional isolate (plain-text output)
+_LRI, _FSI, _PDI = "\u2066", "\u2068", "\u2069"
+
+
+class Rendered(str):
+    """Plain text already written in the report's language: a message fills it in as is."""
 
 
 def safe(html: str) -> Markup:
@@ -98,7 +104,12 @@ class Speaker:
     def word(self, context: str, text: Any) -> str:
         """A value of the evidence (a verdict, a suite's name) looked up under ``context``; the
         words are listed in ``harness.report.vocabulary`` for the extractor."""
-        return self._t.pgettext(context, str(text))
+        return self._done(str(escape(self._t.pgettext(context, str(text)))) if self.html
+                          else self._t.pgettext(context, str(text)))
+
+    def _done(self, text: str) -> str:
+        """Output of this speaker, marked so that a message inserts it as it is."""
+        return safe(text) if self.html else Rendered(text)
 
     def _out(self, text: str) -> str:
         return str(escape(text)) if self.html else text
@@ -110,6 +121,15 @@ class Speaker:
         if self.html:
             return f'<bdi dir="ltr">{escape(str(text))}</bdi>'
         return f"{_LRI}{text}{_PDI}"
+
+    def quoted(self, text: Any) -> str:
+        """Free text as someone wrote it (a laboratory's name, a beacon's source), isolated and
+        left to find its own direction."""
+        if self.lang == "en":
+            return self._done(self._out(str(text)))
+        if self.html:
+            return self._done(f'<bdi dir="auto">{escape(str(text))}</bdi>')
+        return self._done(f"{_FSI}{text}{_PDI}")
 
     def number(self, value: Any, spec: str = "") -> str:
         """A number in the language's digits (``spec`` as in ``format``); an exponent form
@@ -131,7 +151,7 @@ class Speaker:
 
     def value(self, value: Any, spec: str = "") -> str:
         """One param of a message, as the language writes it."""
-        if isinstance(value, Markup) and self.html:
+        if isinstance(value, Markup | Rendered):
             return str(value)  # already rendered in this language
         if isinstance(value, bool):
             return self._out(self.gettext("yes") if value else self.gettext("no"))
@@ -166,7 +186,7 @@ class Speaker:
         if rendered is None:
             rendered = (f'<span lang="en" dir="ltr" class="untranslated">{escape(english)}</span>'
                         if self.html else f"{_LRI}{english}{_PDI}")
-        return safe(rendered) if self.html else rendered
+        return self._done(rendered)
 
     def _fill(self, template: str, params: Mapping[str, Any]) -> str | None:
         parts = []
@@ -185,7 +205,21 @@ class Speaker:
         template = self.gettext(text)
         filled = self._fill(template, params)
         rendered = filled if filled is not None else self._out(template)
-        return safe(rendered) if self.html else rendered
+        return self._done(rendered)
+
+    def unit(self, unit: str) -> str:
+        """A measurement's unit: translated when the catalogue has it, or when it matches a
+        catalogue pattern (an entry with ``{name}`` fields, filled from the unit's own words);
+        else kept as written, left to right."""
+        translated = self.pgettext("unit", unit)
+        if translated != unit or self.lang == "en":
+            return self._out(translated)
+        for pattern, template in _patterns(self.lang, "unit"):
+            found = pattern.fullmatch(unit)
+            if found:
+                return self._fill(template, {k: _number_or_text(v)
+                                             for k, v in found.groupdict().items()}) or unit
+        return self.ltr(unit)
 
     def measurement(self, name: str) -> str:
         """A measurement's name: translated when the catalogue has it (or the part after a
@@ -204,12 +238,12 @@ class Speaker:
         first, the Gregorian beside it, in Persian digits. What is not a timestamp stays as
         written."""
         if self.lang == "en":
-            return self._out(str(stamp))
+            return self._done(self._out(str(stamp)))
         try:
             moment = dt.datetime.fromisoformat(str(stamp))
         except ValueError:
-            return self.ltr(str(stamp) if stamp is not None else "-")
-        return self._out(_persian_date(moment, self.digits))
+            return self._done(self.ltr(str(stamp) if stamp is not None else "-"))
+        return self._done(self._out(_persian_date(moment, self.digits)))
 
 
 def _persian_date(moment: dt.datetime, digits: Callable[[str], str]) -> str:
@@ -220,6 +254,33 @@ def _persian_date(moment: dt.datetime, digits: Callable[[str], str]) -> str:
     zone = " UTC" if moment.utcoffset() == dt.timedelta(0) else moment.strftime(" %z")
     return digits(f"{solar.day} {solar_month} {solar.year}، ساعت {clock}{zone}"
                   f" ({moment.day} {gregorian_month} {moment.year})")
+
+
+@cache
+def _patterns(lang: str, context: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The catalogue entries of ``context`` whose msgid has ``{name}`` fields, as regular
+    expressions that capture those fields, with their translations."""
+    found = []
+    for key, value in getattr(translations(lang), "_catalog", {}).items():
+        if not isinstance(key, str) or not key.startswith(context + "\x04") or "{" not in key:
+            continue
+        pieces = []
+        for literal, field, _, _ in string.Formatter().parse(key.split("\x04", 1)[1]):
+            pieces.append(re.escape(literal))
+            if field:
+                pieces.append(f"(?P<{field}>.+?)")
+        found.append((re.compile("".join(pieces)), str(value)))
+    return tuple(found)
+
+
+def _number_or_text(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
 
 
 @cache

@@ -73,8 +73,9 @@ def build_summary(evidence: Mapping[str, Any], lang: str = "en") -> str:
     sp = speaker(lang, html=False)
     report = build_report(evidence)
     lines = [*_head(report, sp), "",
-             "| " + " | ".join(sp.gettext(h) for h in ("id", "requirement", "mandatory",
-                                                        "verdict", "summary")) + " |",
+             "| " + " | ".join((sp.gettext("id"), sp.gettext("requirement"),
+                                 sp.gettext("mandatory"), sp.gettext("verdict"),
+                                 sp.gettext("summary"))) + " |",
              "|---|---|---|---|---|"]
     lines += [
         f"| {sp.ltr(item['id'])} | {_cell(sp.word(item['id'] + ' title', item['title']))}"
