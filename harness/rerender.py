@@ -46,6 +46,6 @@ def rerender(evidence_path: Path, out: Path | None, sign_key: Path | None,
         raise UsageError(f"{evidence_path.name} would sit beside a new {EVIDENCE_FILE}; give --out")
     write_outputs(evidence, out_dir, key, lang)
     if pdf:
-        write_pdf(out_dir)
+        write_pdf(out_dir, lang)
         write_manifest(out_dir, key)
     return verdict, out_dir

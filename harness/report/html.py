@@ -145,7 +145,9 @@ def _texts(evidence: Mapping[str, Any], report: Mapping[str, Any], sp: Speaker
     style = ", persian" if sp.lang == "fa" else ""
     return {
         "report_id": report_id,
-        "running_text": safe(_css_string(sp.gettext("Report {id}").replace("{id}", report_id))),
+        "running_text": sp.sentence("Report {id}", id=report_id),
+        "running_css": safe(_css_string(speaker(sp.lang, html=False).sentence(
+            "Report {id}", id=report_id))),
         "page_text": safe(f'"{_css_string(before)}" counter(page{style}) "{_css_string(middle)}"'
                           f' counter(pages{style}) "{_css_string(after)}"'),
         "laboratory": sp.quoted(laboratory["name"]) if laboratory.get("name")

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import json
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,20 @@ def test_the_embedded_font_is_the_committed_subset_with_its_licence() -> None:
         assert hashlib.sha256(data).hexdigest() in (WEBFONTS / "README.md").read_text()
     assert "SIL OPEN FONT LICENSE Version 1.1" in (WEBFONTS / "OFL.txt").read_text()
     assert 60_000 < font.size < 70_000  # base64 of the two subsets, not the full fonts
+
+
+@pytest.mark.slow
+def test_the_pdf_of_the_persian_report_is_printed_with_its_font(tmp_path: Path) -> None:
+    """harness report --lang fa --pdf: WeasyPrint prints the Persian report.html (the optional
+    ``pdf`` extra), embedding the Vazirmatn subset in the PDF."""
+    pytest.importorskip("weasyprint", reason="the optional 'pdf' extra is not installed")
+    write_outputs(with_plot_data(certification_evidence()), tmp_path / "run")
+    assert main(["report", str(tmp_path / "run" / "evidence.json"), "--out",
+                 str(tmp_path / "fa"), "--lang", "fa", "--pdf"]) == 0
+    pdf = (tmp_path / "fa" / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    streams = [zlib.decompressobj().decompress(chunk) for chunk in
+               re.findall(rb"stream\r?\n(.*?)endstream", pdf, flags=re.S)]
+    assert any(b"Vazirmatn" in text for text in [pdf, *streams])  # the font's name in the PDF
+    manifest = json.loads((tmp_path / "fa" / "manifest.json").read_text())
+    assert "report.pdf" in manifest["files"]
