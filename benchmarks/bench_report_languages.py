@@ -43,7 +43,8 @@ def synthetic_evidence() -> dict[str, Any]:
                               finished_at="2026-01-01T00:04:00Z")
     fairness = evidence["suites"][0]["requirements"][0]
     fairness["evidence"]["plots"] = {
-        "qq": {"expected": [i / 200 for i in range(200)], "observed": [i / 200 for i in range(200)]},
+        "qq": {"expected": [i / 200 for i in range(200)],
+               "observed": [i / 200 for i in range(200)]},
         "histogram": {"count": list(range(60)), "observed": [i % 17 for i in range(60)],
                       "expected": [8.0] * 60},
         "rate_by_position": {"expected": 0.3, "level": 0.95, "rate": [0.3] * 20,

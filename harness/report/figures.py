@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402 - the backend must be chosen first
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from harness.report.i18n import Speaker, speaker  # noqa: E402
 
@@ -30,6 +33,7 @@ __all__ = ["Plot", "suite_plots"]
 
 plt.rcParams.update({"svg.hashsalt": "harness-report", "svg.fonttype": "none",
                      "font.size": 8, "axes.titlesize": 9})
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic
 # Persian labels are measured with a Latin font's metrics and drawn by the browser's own font;
 # matplotlib's complaint about glyphs it lacks says nothing about the report.
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
@@ -43,7 +47,18 @@ class Plot:
     svg: str
 
 
-def _svg(figure: Figure) -> str:
+def _svg(figure: Figure, sp: Speaker) -> str:
+    if sp.lang != "en":  # tick labels in the language's digits
+        for axes in figure.axes:
+            for axis in (axes.xaxis, axes.yaxis):
+                axis.set_major_formatter(FuncFormatter(lambda v, _: sp.number(v, "g")))
+    if sp.direction == "rtl":
+        # The SVG stays left to right (matplotlib places text by its anchors); each label in a
+        # right-to-left script becomes a right-to-left isolate, so its words read in order.
+        for artist in figure.findobj(Text):
+            label = artist.get_text()
+            if _RTL_LETTER.search(label):
+                artist.set_text(f"\u2067{label}\u2069")
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
@@ -62,7 +77,7 @@ def _qq(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
     axes.plot([0, 1], [0, 1], "-", linewidth=0.8, color="grey")
     axes.set(xlabel=sp.gettext("expected uniform quantile"),
              ylabel=sp.gettext("observed p-value"), title=title)
-    return _svg(figure)
+    return _svg(figure, sp)
 
 
 def _histogram(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
@@ -72,7 +87,7 @@ def _histogram(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
               label=sp.gettext("expected"))
     axes.set(xlabel=sp.gettext("times selected"), ylabel=sp.gettext("applicants"), title=title)
     axes.legend()
-    return _svg(figure)
+    return _svg(figure, sp)
 
 
 def _rate(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
@@ -86,7 +101,7 @@ def _rate(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
     axes.axhline(data["expected"], color="black", linewidth=0.8, label=sp.gettext("expected"))
     axes.set(xlabel=sp.gettext("group"), ylabel=sp.gettext("selection rate"), title=title)
     axes.legend()
-    return _svg(figure)
+    return _svg(figure, sp)
 
 
 def _table(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
@@ -96,7 +111,7 @@ def _table(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
     image = axes.imshow(ratio, cmap="coolwarm", vmin=0.5, vmax=1.5, aspect="auto")
     figure.colorbar(image, ax=axes, label=sp.gettext("observed / expected"))
     axes.set(xlabel=sp.gettext("column group"), ylabel=sp.gettext("row group"), title=title)
-    return _svg(figure)
+    return _svg(figure, sp)
 
 
 def _kind(data: Mapping[str, Any]) -> Any:
@@ -131,7 +146,7 @@ def _timeline(name: str, rush: Mapping[str, Any], sp: Speaker) -> str | None:
     volume.set(xlabel=sp.gettext("second of the rush"), ylabel=sp.gettext("per second"))
     latency.legend(fontsize=6)
     volume.legend(fontsize=6)
-    return _svg(figure)
+    return _svg(figure, sp)
 
 
 def _fairness(suite: Mapping[str, Any], sp: Speaker) -> list[Plot]:

@@ -159,8 +159,9 @@ def _texts(evidence: Mapping[str, Any], report: Mapping[str, Any], sp: Speaker
         "method": sp.sentence(
             "allocation-harness {version} (Python {python}), profile {profile} ({source},"
             " sha256 {digest})", version=str(harness.get("harness")),
-            python=str(harness.get("python")), profile=str(profile["name"]),
-            source=str(profile["source"]), digest=str(profile["source_sha256"])),
+            python=str(harness.get("python")),
+            profile=safe(f"<b>{sp.ltr(profile['name'])}</b>"), source=str(profile["source"]),
+            digest=safe(f'<span class="mono">{escape(profile["source_sha256"])}</span>')),
         "rule": sp.gettext(
             "NOT_CERTIFIED if any requirement is FAIL; CERTIFIED if every mandatory requirement"
             " is PASS; otherwise INCONCLUSIVE (DESIGN.md section 5, profile ACP-1)."),
@@ -192,7 +193,7 @@ def _helpers(sp: Speaker) -> dict[str, Any]:
         "severity": lambda code: sp.word("severity", code),
         "suite": lambda name: sp.word("suite", name),
         "requirement": lambda rid, field, text: sp.word(f"{rid} {field}", text),
-        "standards": lambda items: sp.separator.join(
+        "standards": lambda items: escape(sp.clause_separator).join(
             sp.word("standard", s) for s in items or []),
     }
 

@@ -42,7 +42,8 @@ DOMAIN = "harness"
 VALUE_CONTEXT = "param value"
 _DIRECTION = {"en": "ltr", "fa": "rtl"}
 _DIGITS = {"fa": str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")}
-_LIST_SEPARATOR = {"en": "; ", "fa": "؛ "}
+_LIST_SEPARATOR = {"en": ", ", "fa": "، "}
+_CLAUSE_SEPARATOR = {"en": "; ", "fa": "؛ "}
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 # left-to-right isolate, first-strong isolate, pop directional isolate (plain-text output)
 _LRI, _FSI, _PDI = "\u2066", "\u2068", "\u2069"
@@ -147,7 +148,13 @@ class Speaker:
 
     @property
     def separator(self) -> str:
+        """What separates items of a list (ids, names)."""
         return _LIST_SEPARATOR[self.lang]
+
+    @property
+    def clause_separator(self) -> str:
+        """What separates clauses (standards, message parts)."""
+        return _CLAUSE_SEPARATOR[self.lang]
 
     def value(self, value: Any, spec: str = "") -> str:
         """One param of a message, as the language writes it."""
@@ -164,7 +171,8 @@ class Speaker:
         if isinstance(value, str) and _TIMESTAMP.match(value):
             return self.date(value)
         if isinstance(value, list | tuple):
-            separator = self._out(_LIST_SEPARATOR[self.lang])
+            nested = any(isinstance(item, Mapping) for item in value)
+            separator = self._out((_CLAUSE_SEPARATOR if nested else _LIST_SEPARATOR)[self.lang])
             return separator.join(self.value(item, spec) for item in value)
         if value is None:
             return self._out(self.gettext("none"))
