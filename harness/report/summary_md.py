@@ -77,19 +77,21 @@ def build_summary(evidence: Mapping[str, Any], lang: str = "en") -> str:
                                  sp.gettext("mandatory"), sp.gettext("verdict"),
                                  sp.gettext("summary"))) + " |",
              "|---|---|---|---|---|"]
+    yes, no = sp.gettext("yes"), sp.gettext("no")
     lines += [
         f"| {sp.ltr(item['id'])} | {_cell(sp.word(item['id'] + ' title', item['title']))}"
-        f" | {sp.gettext('yes') if item['mandatory'] else sp.gettext('no')}"
+        f" | {yes if item['mandatory'] else no}"
         f" | {_mark(item['verdict'], sp)} | {_cell(sp.say(item['summary']))} |"
         for item in report["requirements"]
     ]
     failed = [item for item in report["requirements"] if item["verdict"] == "FAIL"]
+    remedy = sp.gettext("remediation:")
     if failed:
         lines += ["", "## " + sp.gettext("Findings"), ""]
         for item in failed:
             rid = sp.ltr(item["id"])
             lines += [f"- **{rid}**: {_cell(sp.say(finding['message']))}"
-                      f" ({sp.gettext('remediation:')} {_cell(sp.say(finding['remediation']))})"
+                      f" ({remedy} {_cell(sp.say(finding['remediation']))})"
                       for finding in item["findings"]] or [f"- **{rid}**: "
                                                            f"{_cell(sp.say(item['summary']))}"]
     return "\n".join(lines) + "\n"
