@@ -32,7 +32,7 @@ __all__ = ["MessageSite", "message_sites", "python", "requirement_catalogue", "s
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+")
 _SOURCES = {  # call name -> (position of the id, position of a params dict, template position)
     "Message.of": (0, None, 1), "Message.given": (0, 2, 1), "Violation.of": (1, None, 2),
-    "RequirementAnalysis": (6, 7, 3), "Message": (0, 1, 2),
+    "RequirementAnalysis": (6, 7, 3), "Message": (0, 1, 2), "Violation": (1, 3, 2),
 }
 _NOT_PARAMS = {"Violation.of": {"exchange"}}
 
@@ -211,25 +211,28 @@ def _flat(routes: list[_Route] | None) -> list[str]:
     return [i for _, ids in routes or [] for i in ids]
 
 
-def _dict_of(module: _Module, node: ast.AST, at: ast.AST) -> ast.Dict | None:
-    """The dict literal a params argument is: written there, assigned to a local name, or
-    returned by a function of the same module that the name is assigned from."""
+def _dict_keys(module: _Module, node: ast.AST, at: ast.AST) -> frozenset[str] | None:
+    """The keys a params argument surely has: a dict literal written there, or assigned to a
+    local name, or returned by a function of the same module that the name is assigned from, or
+    the keywords of a ``dict(..., key=value)`` call."""
     if isinstance(node, ast.Dict):
-        return node
+        return _keys(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return frozenset(k.arg for k in node.keywords if k.arg)
     function = module.enclosing(at)
     if not isinstance(node, ast.Name) or function is None:
         return None
     for assign in ast.walk(function):
-        if isinstance(assign, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == node.id for t in assign.targets):
+        if isinstance(assign, ast.Assign | ast.AnnAssign) and any(
+                isinstance(t, ast.Name) and t.id == node.id
+                for t in (assign.targets if isinstance(assign, ast.Assign) else [assign.target])):
             value = assign.value
-            if isinstance(value, ast.Dict):
-                return value
             if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
                     and value.func.id in module.functions:
                 returned = [r.value for r in ast.walk(module.functions[value.func.id])
                             if isinstance(r, ast.Return) and isinstance(r.value, ast.Dict)]
-                return returned[0] if len(returned) == 1 else None
+                return _keys(returned[0]) if len(returned) == 1 else None
+            return _dict_keys(module, value, assign) if value is not None else None
     return None
 
 
@@ -242,8 +245,7 @@ def _params(call: ast.Call, kind: str, module: _Module | None = None) -> frozens
     given = call.args[position] if position < len(call.args) else None
     if given is None:
         return frozenset()
-    found = _dict_of(module, given, call) if module is not None else None
-    return _keys(found) if found is not None else None
+    return _dict_keys(module, given, call) if module is not None else None
 
 
 def _keys(node: ast.Dict) -> frozenset[str]:
