@@ -44,6 +44,9 @@ _DIRECTION = {"en": "ltr", "fa": "rtl"}
 _DIGITS = {"fa": str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")}
 _LIST_SEPARATOR = {"en": ", ", "fa": "، "}
 _CLAUSE_SEPARATOR = {"en": "; ", "fa": "؛ "}
+_NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+_FIELD_SHAPES = {"label": r"N=\d+", "share": _NUMBER, "bits": _NUMBER, "k": _NUMBER,
+                 "window": _NUMBER, "null": _NUMBER, "alpha": _NUMBER}
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 # left-to-right isolate, first-strong isolate, pop directional isolate (plain-text output)
 _LRI, _FSI, _PDI = "\u2066", "\u2068", "\u2069"
@@ -178,7 +181,21 @@ class Speaker:
             return self._out(self.gettext("none"))
         text = format(value, spec) if spec else str(value)
         translated = self.pgettext(VALUE_CONTEXT, text)
-        return self._out(translated) if translated != text else self.ltr(text)
+        if translated != text:
+            return self._out(translated)
+        return self._matched(VALUE_CONTEXT, text) or self.ltr(text)
+
+    def _matched(self, context: str, text: str) -> str | None:
+        """``text`` translated by the first catalogue pattern of ``context`` it matches (an
+        entry with ``{name}`` fields; the words it captures are values in their own right)."""
+        if self.lang == "en":
+            return None
+        for pattern, template in _patterns(self.lang, context):
+            found = pattern.fullmatch(text)
+            if found:
+                return self._fill(template, {k: _number_or_text(v)
+                                             for k, v in found.groupdict().items()})
+        return None
 
     def say(self, message: Mapping[str, Any]) -> str:
         """A message of the evidence (``{id, params, text}``) in this language; markup when
@@ -222,12 +239,7 @@ class Speaker:
         translated = self.pgettext("unit", unit)
         if translated != unit or self.lang == "en":
             return self._out(translated)
-        for pattern, template in _patterns(self.lang, "unit"):
-            found = pattern.fullmatch(unit)
-            if found:
-                return self._fill(template, {k: _number_or_text(v)
-                                             for k, v in found.groupdict().items()}) or unit
-        return self.ltr(unit)
+        return self._matched("unit", unit) or self.ltr(unit)
 
     def measurement(self, name: str) -> str:
         """A measurement's name: translated when the catalogue has it (or the part after a
@@ -273,12 +285,17 @@ def _patterns(lang: str, context: str) -> tuple[tuple[re.Pattern[str], str], ...
         if not isinstance(key, str) or not key.startswith(context + "\x04") or "{" not in key:
             continue
         pieces = []
+        literal_length = 0
         for literal, field, _, _ in string.Formatter().parse(key.split("\x04", 1)[1]):
             pieces.append(re.escape(literal))
-            if field:
-                pieces.append(f"(?P<{field}>.+?)")
-        found.append((re.compile("".join(pieces)), str(value)))
-    return tuple(found)
+            literal_length += len(literal)
+            if field:  # a "label" names a population ("N=20000"); numeric fields a number
+                shape = _FIELD_SHAPES.get(field, ".+?")
+                pieces.append(f"(?P<{field}>{shape})")
+        found.append((literal_length, re.compile("".join(pieces)), str(value)))
+    # the most specific first: a string two patterns match takes the one with more fixed text
+    return tuple((pattern, template) for _, pattern, template in
+                 sorted(found, key=lambda item: -item[0]))
 
 
 def _number_or_text(text: str) -> Any:

@@ -95,4 +95,41 @@ VOCABULARY = (
     noop("param value", "not_entitled"), noop("param value", "unexplained"),
     noop("param value", "refused_but_recorded"), noop("param value", "replay_mismatch"),
     noop("param value", "total_out_of_bounds"),
+    # the statistics' stated biases, null hypotheses and untested biases: patterns whose
+    # {fields} capture numbers and words, each rendered as a value in its own right
+    noop("param value", "{label}: {bias}"),
+    noop("param value", "{share}% higher chance for the least detectable region"),
+    noop("param value", "{share}% higher chance for one region (region test not run)"),
+    noop("param value", "{share}% of draws rank reserves by registration order"),
+    noop("param value", "{bits}-bit word mod (N - i) index"),
+    noop("param value", "{bits}-bit modulo index (position test not run)"),
+    noop("param value", "one applicant's chance lower by {share}%"),
+    noop("param value", "related-seed draws share {share}% of winners beyond chance"),
+    noop("param value", "{share}% of winners from the first {window} of registrations"
+                        " (DV-2012-like)"),
+    noop("param value", "{bias} (no related-seed pairs in the sample)"),
+    noop("param value", "DV-2012-like order bias (order test not run)"),
+    noop("param value", "reserve ranks in registration order (rank test not run)"),
+    noop("param value", "each draw's {which} list is a uniform random {k}-subset of the N"
+                        " applicants, independently across draws"),
+    noop("param value", "each draw's primary list is a uniform random k-subset, independently"
+                        " across draws"),
+    noop("param value", "{hypothesis}; each count ~ Binomial(M, k/N)"),
+    noop("param value", "{hypothesis}; rate equal in every canonical-position bin"),
+    noop("param value", "{hypothesis}; each draw's counts in blocks of applicants are"
+                        " multivariate hypergeometric"),
+    noop("param value", "{hypothesis}; the overlap of two related-seed draws is"
+                        " Hypergeometric(N, k, k)"),
+    noop("param value", "{hypothesis}; the selection rate is the same in every {group}"),
+    noop("param value", "{hypothesis}; two given applicants are both selected with probability"
+                        " k(k-1)/(N(N-1))"),
+    noop("param value", "given each draw's reserve set, its order is a uniform random"
+                        " permutation"),
+    noop("param value", "selection counts are exchangeable over applicants, so unrelated to"
+                        " registration order"),
+    noop("param value", "primary"), noop("param value", "reserve"),
+    noop("param value", "digit-sum parity"),
+    noop("param value", "equal-width registration-time bucket"),
+    noop("param value", "first national-id digit"), noop("param value", "last national-id digit"),
+    noop("param value", "region"), noop("param value", "registration-order bin"),
 )
