@@ -45,8 +45,11 @@ _DIGITS = {"fa": str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")}
 _LIST_SEPARATOR = {"en": ", ", "fa": "، "}
 _CLAUSE_SEPARATOR = {"en": "; ", "fa": "؛ "}
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+_ID = r"[A-Za-z0-9_-]{1,64}"
 _FIELD_SHAPES = {"label": r"N=\d+", "share": _NUMBER, "bits": _NUMBER, "k": _NUMBER,
-                 "window": _NUMBER, "null": _NUMBER, "alpha": _NUMBER}
+                 "window": _NUMBER, "null": _NUMBER, "alpha": _NUMBER, "seq": r"\S+",
+                 "count": _NUMBER, "deposits": _NUMBER, "round": _ID, "applicant": _ID,
+                 "who": r"\S+", "kind": r"[a-z0-9 ]+"}
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 # left-to-right isolate, first-strong isolate, pop directional isolate (plain-text output)
 _LRI, _FSI, _PDI = "\u2066", "\u2068", "\u2069"
