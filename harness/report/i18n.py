@@ -183,6 +183,8 @@ class Speaker:
         if value is None:
             return self._out(self.gettext("none"))
         text = format(value, spec) if spec else str(value)
+        if not text:
+            return ""
         translated = self.pgettext(VALUE_CONTEXT, text)
         if translated != text:
             return self._out(translated)

@@ -161,4 +161,7 @@ VOCABULARY = (
     noop("param value", "int"), noop("param value", "int or null"), noop("param value", "bool"),
     noop("param value", "ids"), noop("param value", "list"),
     noop("param value", "object or null"), noop("param value", "str or null"),
+    # bandit's severity and confidence levels (S-09)
+    noop("param value", "HIGH"), noop("param value", "MEDIUM"), noop("param value", "LOW"),
+    noop("param value", "UNDEFINED"),
 )
