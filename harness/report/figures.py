@@ -157,25 +157,35 @@ def _fairness(suite: Mapping[str, Any], sp: Speaker) -> list[Plot]:
             if kind is None:
                 continue
             title = f"{requirement['id']}: {_plot_name(name, sp)}"
+            opened = set(plt.get_fignums())
             try:
                 plots.append(Plot(title, kind(data, title, sp)))
             except (TypeError, ValueError, KeyError):
-                continue  # malformed plot data: the figure is left out, the numbers remain
+                _close_since(opened)  # malformed plot data: the figure is left out, the
+                continue  # numbers remain
     return plots
 
 
 def _load(suite: Mapping[str, Any], sp: Speaker) -> list[Plot]:
     plots = []
     for name, rush in sorted((suite.get("evidence", {}).get("rushes") or {}).items()):
+        opened = set(plt.get_fignums())
         try:
             svg = _timeline(name, rush, sp) if isinstance(rush, Mapping) else None
         except (TypeError, ValueError, KeyError):
+            _close_since(opened)
             svg = None
         if svg is not None:
             caption = sp.sentence("{name} rush: p95 latency, requests and errors per second",
                                   name=name)
             plots.append(Plot(caption, svg))
     return plots
+
+
+def _close_since(opened: set[int]) -> None:
+    """Close the figures a failed drawing left open (pyplot keeps every figure until closed)."""
+    for number in set(plt.get_fignums()) - opened:
+        plt.close(number)
 
 
 def _plot_name(name: str, sp: Speaker) -> str:
