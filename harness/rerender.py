@@ -32,9 +32,10 @@ def read_evidence(path: Path) -> dict[str, Any]:
 
 
 def rerender(evidence_path: Path, out: Path | None, sign_key: Path | None,
-             pdf: bool = False) -> tuple[Verdict, Path]:
-    """Write every artifact into ``out`` (default: the evidence's own folder); with ``pdf``,
-    report.pdf too (listed in the manifest like the others)."""
+             pdf: bool = False, lang: str = "en") -> tuple[Verdict, Path]:
+    """Write every artifact into ``out`` (default: the evidence's own folder), the text for
+    people in ``lang``; with ``pdf``, report.pdf too (listed in the manifest like the others).
+    evidence.json is written back byte for byte as the same document, whatever the language."""
     if pdf:
         check_pdf_available()
     evidence = read_evidence(evidence_path)
@@ -43,8 +44,8 @@ def rerender(evidence_path: Path, out: Path | None, sign_key: Path | None,
     verdict = scope_verdict(evidence)
     if out_dir.resolve() == evidence_path.parent.resolve() and evidence_path.name != EVIDENCE_FILE:
         raise UsageError(f"{evidence_path.name} would sit beside a new {EVIDENCE_FILE}; give --out")
-    write_outputs(evidence, out_dir, key)
+    write_outputs(evidence, out_dir, key, lang)
     if pdf:
-        write_pdf(out_dir)
+        write_pdf(out_dir, lang)
         write_manifest(out_dir, key)
     return verdict, out_dir

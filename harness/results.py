@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True)
 class Message:
     """Text for people: ``id`` names the sentence, ``params`` fill it, ``text`` is the English."""
@@ -38,9 +37,13 @@ class Message:
 
     @classmethod
     def of(cls, message_id: str, template: str, **params: Any) -> Message:
-        """Format the English ``template`` with ``params`` (``str.format`` fields)."""
+        """Format the English ``template`` with ``params`` (``str.format`` fields). A parameter
+        that is itself a ``Message`` fills the English with its text and is kept whole (id,
+        params, text), so that a report in another language can render it in that language."""
         clean = {key: jsonable(value) for key, value in params.items()}
-        return cls(message_id, MappingProxyType(clean), template.format(**clean))
+        english = {key: value.text if isinstance(value, Message) else clean[key]
+                   for key, value in params.items()}
+        return cls(message_id, MappingProxyType(clean), template.format(**english))
 
     @classmethod
     def given(cls, message_id: str, text: str, params: Mapping[str, Any] | None = None

@@ -54,6 +54,8 @@ class RunOptions:
     lab_name: str | None = None
     authorised_by: str | None = None
     sign_key: str | None = None
+    # the language of the text for people in report.html and summary.md (en or fa)
+    lang: str = "en"
     # certify copies the method's validation record from this validation.json (or its folder).
     validation: str | None = None
 
@@ -102,17 +104,19 @@ def run_suites(
         laboratory={"name": options.lab_name, "authorised_by": options.authorised_by},
         validation=_validation(scope, options),
     )
-    write_outputs(evidence, out_dir, key)
+    write_outputs(evidence, out_dir, key, options.lang)
     events.message(Message.of("run.written", "evidence and reports written to {out}",
                               out=str(out_dir)))
     return RunOutcome(scope_verdict(evidence), out_dir, evidence)
 
 
 def write_outputs(
-    evidence: Mapping[str, Any], out_dir: Path, key: Ed25519PrivateKey | None = None
+    evidence: Mapping[str, Any], out_dir: Path, key: Ed25519PrivateKey | None = None,
+    lang: str = "en",
 ) -> list[Path]:
-    """evidence.json, every report format, then manifest.json (and manifest.sig given a key)."""
-    written = [write_evidence(evidence, out_dir), *write_reports(evidence, out_dir)]
+    """evidence.json, every report format (people's text in ``lang``), then manifest.json (and
+    manifest.sig given a key)."""
+    written = [write_evidence(evidence, out_dir), *write_reports(evidence, out_dir, lang)]
     return written + write_manifest(out_dir, key)
 
 

@@ -62,3 +62,10 @@ def test_a_suite_result_lists_its_verdicts() -> None:
 def test_values_json_cannot_hold_are_refused() -> None:
     with pytest.raises(TypeError):
         jsonable(object())
+
+
+def test_a_message_param_fills_the_english_with_its_text_and_is_kept_whole() -> None:
+    inner = Message.of("demo.inner", "{n} lost", n=2)
+    outer = Message.of("demo.outer", "the ledger disagrees: {found}", found=inner)
+    assert outer.text == "the ledger disagrees: 2 lost"
+    assert outer.params["found"] == {"id": "demo.inner", "params": {"n": 2}, "text": "2 lost"}

@@ -9,11 +9,11 @@ from typing import Any
 from harness.catalogue import SUITES
 from harness.cli.target_options import add_target_options, run_options
 from harness.events import make_sink
+from harness.report.i18n import LANGUAGES
 from harness.run import run_suites
 
 __all__ = ["LANGUAGES", "register"]
 
-LANGUAGES = ("en",)
 VALIDATION_ENV = "HARNESS_VALIDATION"
 
 
@@ -28,7 +28,9 @@ def register(commands: Any) -> None:
     add_target_options(parser)
     group = parser.add_argument_group("report options")
     group.add_argument("--lang", default="en", choices=LANGUAGES,
-                       help="language of the people's text in the reports (default: en)")
+                       help="language of report.html and summary.md: en (English) or fa"
+                            " (Persian, right to left, Solar Hijri dates); the JSON, JUnit and"
+                            " SARIF files are the same in both (default: en)")
     group.add_argument("--lab-name", metavar="NAME", help="the testing laboratory's name")
     group.add_argument("--authorised-by", metavar="NAME",
                        help="the person who authorises the report")
@@ -44,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
     options = run_options(args)
     options = type(options)(**{**options.__dict__, "lab_name": args.lab_name,
                                "authorised_by": args.authorised_by,
-                               "sign_key": args.sign_key,
+                               "sign_key": args.sign_key, "lang": args.lang,
                                "validation": args.validation
                                or os.environ.get(VALIDATION_ENV) or None})
     return run_suites("certification", list(SUITES), options, make_sink()).exit_code

@@ -33,7 +33,8 @@ def register(commands: Any) -> None:
         description="Exit codes follow the evidence's verdict: 0 pass, 1 fail, 3 inconclusive.")
     report.add_argument("evidence", metavar="EVIDENCE.json")
     report.add_argument("--out", metavar="DIR", help="output folder (default: the evidence's)")
-    report.add_argument("--lang", default="en", choices=LANGUAGES)
+    report.add_argument("--lang", default="en", choices=LANGUAGES,
+                        help="language of report.html and summary.md (default: en)")
     report.add_argument("--sign-key", metavar="FILE", help="Ed25519 private key to sign with")
     report.add_argument("--pdf", action="store_true",
                         help="also write report.pdf (needs the optional 'pdf' extra)")
@@ -62,6 +63,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     verdict, out_dir = rerender(Path(args.evidence), Path(args.out) if args.out else None,
-                                Path(args.sign_key) if args.sign_key else None, pdf=args.pdf)
+                                Path(args.sign_key) if args.sign_key else None, pdf=args.pdf,
+                                lang=args.lang)
     print(f"reports written to {out_dir}")
     return exit_code(verdict)

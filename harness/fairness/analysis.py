@@ -26,6 +26,7 @@ from harness.fairness.stats.plotdata import quantiles_qq
 from harness.fairness.stats.registration import registration_order
 from harness.fairness.stats.result import RequirementAnalysis, StatTest, jsonable
 from harness.fairness.stats.selection import primary_selection, reserve_selection
+from harness.results import Message
 from harness.verdict import Verdict
 
 __all__ = ["REQUIREMENTS", "RequirementAnalysis", "StatTest", "TEST_CATALOGUE", "analyse_draws",
@@ -165,13 +166,14 @@ def _verdict(built: Built, tests: tuple[StatTest, ...],
         if t.alternative and (t.alternative not in best
                               or (t.power or 0) > (best[t.alternative].power or 0)):
             best[t.alternative] = t
-    short = [f"{alt}: power {t.power or 0:.3g} < {config.power:g}"
-             + (f", about {t.draws_needed} draws needed" if t.draws_needed else "")
-             for alt, t in best.items() if (t.power or 0) < config.power]
-    short += list(built.unmet)
+    gaps = [_shortfall(alt, t, config) for alt, t in best.items()
+            if (t.power or 0) < config.power]
+    gaps += [Message.of("fairness.stats.unmet", "{bias}", bias=note) for note in built.unmet]
+    short = [gap.text for gap in gaps]
     if short:
         return (Verdict.INCONCLUSIVE, "too little power for the stated bias: " + "; ".join(short),
-                ("fairness.stats.underpowered", {"shortfalls": short, "power": config.power}))
+                ("fairness.stats.underpowered", {"shortfalls": short, "power": config.power,
+                                                 "gaps": [gap.to_dict() for gap in gaps]}))
     if not tests:
         reason = "; ".join(built.notes) or "no test applies to this sample"
         return (Verdict.NOT_APPLICABLE, reason, ("fairness.stats.not_applicable",
@@ -180,6 +182,16 @@ def _verdict(built: Built, tests: tuple[StatTest, ...],
     return (Verdict.PASS, f"no test rejected at family-wise alpha = {config.alpha:g} "
             f"({len(tests)} tests here); detects {powers or 'no stated bias'}",
             ("fairness.stats.pass", {"alpha": config.alpha, "tests": len(tests)}))
+
+
+def _shortfall(bias: str, test: StatTest, config: FairnessConfig) -> Message:
+    """One stated bias the tests cannot detect with the target power, as a message."""
+    if test.draws_needed:
+        return Message.of("fairness.stats.shortfall_draws", "{bias}: power {power:.3g} <"
+                          " {target:g}, about {draws} draws needed", bias=bias,
+                          power=test.power or 0, target=config.power, draws=test.draws_needed)
+    return Message.of("fairness.stats.shortfall", "{bias}: power {power:.3g} < {target:g}",
+                      bias=bias, power=test.power or 0, target=config.power)
 
 
 _FIXED_RANK = {Verdict.INCONCLUSIVE: 0, Verdict.PASS: 1, Verdict.NOT_APPLICABLE: 2}

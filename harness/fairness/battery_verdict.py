@@ -181,9 +181,13 @@ def assess_batteries(results: Mapping[str, Any], config: FairnessConfig) -> Requ
     else:
         verdict, reason = Verdict.PASS, (f"no column rejected at family-wise alpha = "
                                          f"{config.alpha:g} ({len(final)} p-values)")
+    message_id = {Verdict.FAIL: "fairness.battery.fail", Verdict.PASS: "fairness.battery.pass",
+                  Verdict.INCONCLUSIVE: "fairness.battery.inconclusive"}[verdict]
     return RequirementAnalysis("F-07", verdict, final, reason, jsonable(plots), jsonable(decision),
-                               f"fairness.battery.{verdict.value.lower()}",
-                               {"alpha": config.alpha, "rejected": rejected, "gaps": len(gaps)})
+                               message_id,
+                               {"alpha": config.alpha, "rejected": rejected, "gaps": len(gaps),
+                                "sources": len(results), "p_values": len(final),
+                                "needed": sequences_needed(config)})
 
 
 def assess_battery(result: Any, config: FairnessConfig) -> RequirementAnalysis:

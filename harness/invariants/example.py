@@ -144,7 +144,7 @@ def _first_violation(world: World, pairs: list[tuple[Op, Reply]]) -> Violation |
 
 
 def _no_serial_order(first: Violation, what: str) -> Violation:
-    params: dict[str, Any] = dict(first.params, together=what)
+    params: dict[str, Any] = dict(first.params, together=what, first=first.message())
     text = f"{what}: no serial order of the requests explains the answers; in the first order, " \
            f"{first.text}"
     return Violation(first.requirement, "invariants.no_serial_order", text, params, first.exchange)

@@ -93,7 +93,8 @@ def _failure(rid: str, engine: Engine) -> RequirementResult:
     summary = Message.of("invariants.failed",
                          "{text} (example of {requests} requests{unshrunk})",
                          text=message.text, requests=shown.requests,
-                         unshrunk="" if shrunk else ", not reproduced on replay")
+                         unshrunk="" if shrunk else ", not reproduced on replay",
+                         violation=message, shrunk=shrunk is not None)
     return RequirementResult.of(rid, Verdict.FAIL, summary, measurements=measurements,
                                 findings=(finding,), evidence={"failure": evidence})
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.jsonable import jsonable
+
 __all__ = ["REQUIREMENTS", "Broken", "Violation", "broken_class", "raise_violation"]
 
 REQUIREMENTS = ("I-01", "I-02", "I-03", "I-04", "I-05", "I-06")
@@ -32,6 +34,10 @@ class Violation:
         **params: Any,
     ) -> Violation:
         return cls(requirement, message_id, template.format(**params), params, exchange)
+
+    def message(self) -> dict[str, Any]:
+        """This violation as a message of the evidence (id, params, English text)."""
+        return {"id": self.message_id, "params": jsonable(self.params), "text": self.text}
 
     def to_dict(self) -> dict[str, Any]:
         return {"requirement": self.requirement, "message_id": self.message_id,

@@ -8,7 +8,7 @@ since the target was at least that fast).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,13 +81,20 @@ def assess_thresholds(rushes: Sequence[Rush], settings: LoadSettings,
     return results
 
 
-def _describe(result: ThresholdResult) -> str:
+def _describe(result: ThresholdResult) -> Message:
     i, t = result.interval, result.threshold
     if t.percentile is None:
-        return (f"{t.endpoint} error ratio {i.estimate:.4%} ({i.confidence:.0%} CI"
-                f" {i.low:.4%}..{i.high:.4%}, {i.samples} requests) against < {t.bound:.4%}")
-    return (f"{t.endpoint} {t.metric} {i.estimate:.1f} ms ({i.confidence:.0%} CI"
-            f" {i.low:.1f}..{i.high:.1f}, {i.samples} samples) against < {t.bound:g} ms")
+        return Message.of("load.threshold.error_ratio",
+                          "{endpoint} error ratio {estimate:.4%} ({confidence:.0%} CI"
+                          " {low:.4%}..{high:.4%}, {samples} requests) against < {bound:.4%}",
+                          endpoint=t.endpoint, estimate=i.estimate, confidence=i.confidence,
+                          low=i.low, high=i.high, samples=i.samples, bound=t.bound)
+    return Message.of("load.threshold.latency",
+                      "{endpoint} {metric} {estimate:.1f} ms ({confidence:.0%} CI"
+                      " {low:.1f}..{high:.1f}, {samples} samples) against < {bound:g} ms",
+                      endpoint=t.endpoint, metric=t.metric, estimate=i.estimate,
+                      confidence=i.confidence, low=i.low, high=i.high, samples=i.samples,
+                      bound=t.bound)
 
 
 def _combined(verdicts: Sequence[Verdict]) -> Verdict:
@@ -103,15 +110,20 @@ def slo_requirement(rid: str, results: Sequence[ThresholdResult], evidence: dict
     """L-01 (latency thresholds) or L-02 (error-ratio thresholds)."""
     mine = [r for r in results if r.threshold.requirement == rid]
     verdict = _combined([r.verdict for r in mine])
-    lines = "; ".join(f"{_describe(r)}: {r.verdict.value}" for r in mine)
-    summary = Message.of("load.slo", "{lines}", lines=lines or "no threshold in the profile")
+    judged = [Message.of("load.threshold.judged", "{threshold}: {verdict}",
+                         threshold=_describe(r), verdict=r.verdict.value) for r in mine]
+    lines = "; ".join(m.text for m in judged)
+    summary = Message.of("load.slo", "{lines}", lines=lines or "no threshold in the profile",
+                         thresholds=judged or [Message.of("load.no_threshold",
+                                                          "no threshold in the profile")])
     if rid == "L-01" and saturated and verdict is Verdict.FAIL:
         verdict = Verdict.INCONCLUSIVE
         summary = Message.of("load.generator_saturated",
                              "the load generator was saturated, so slow answers may be its own"
-                             " delay: {lines}", lines=lines)
+                             " delay: {lines}", lines=lines, thresholds=judged)
     findings = tuple(
-        Finding(Severity.HIGH, Message.of("load.threshold_failed", "{text}", text=_describe(r)),
+        Finding(Severity.HIGH, Message.of("load.threshold_failed", "{text}",
+                                          text=_describe(r).text, threshold=_describe(r)),
                 REMEDIATION[rid], {"threshold": r.to_dict()})
         for r in mine if r.verdict is Verdict.FAIL and verdict is Verdict.FAIL
     )
@@ -125,6 +137,12 @@ def slo_requirement(rid: str, results: Sequence[ThresholdResult], evidence: dict
     return RequirementResult.of(rid, verdict, summary, measurements=measurements,
                                 findings=findings,
                                 evidence={**evidence, "thresholds": [r.to_dict() for r in mine]})
+
+
+def _counted(found: Mapping[str, int]) -> list[Message]:
+    """Each kind of violation with its count, as messages a report can translate."""
+    return [Message.of("load.violation_count", "{count} {kind}", count=v, kind=k)
+            for k, v in found.items()]
 
 
 def _violation_findings(rid: str, rec: Reconciliation) -> tuple[Finding, ...]:
@@ -149,7 +167,8 @@ def integrity(rec: Reconciliation, evidence: dict[str, Any]) -> RequirementResul
     found = {k: v for k, v in rec.violations.items() if v}
     if found:
         summary = Message.of("load.reconcile_failed", "the ledger disagrees with the clients:"
-                             " {found}", found=", ".join(f"{v} {k}" for k, v in found.items()))
+                             " {found}", found=", ".join(f"{v} {k}" for k, v in found.items()),
+                             violations=_counted(found))
         return RequirementResult.of("L-03", Verdict.FAIL, summary, measurements=_counts(rec),
                                     findings=_violation_findings("L-03", rec), evidence=evidence)
     if rec.acknowledged == 0:
@@ -182,7 +201,8 @@ def durability(rec: Reconciliation | None, crash: dict[str, Any], evidence: dict
     if not rec.ok:
         found = ", ".join(f"{v} {k}" for k, v in rec.violations.items() if v)
         summary = Message.of("load.crash_lost", "after the crash the ledger disagrees with the"
-                             " clients: {found}", found=found)
+                             " clients: {found}", found=found,
+                             violations=_counted({k: v for k, v in rec.violations.items() if v}))
         return RequirementResult.of("L-04", Verdict.FAIL, summary, measurements=_counts(rec),
                                     findings=_violation_findings("L-04", rec), evidence=evidence)
     summary = Message.of("load.crash_survived", "killed after {before} acknowledged deposits,"

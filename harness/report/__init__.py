@@ -18,20 +18,24 @@ from harness.report import (
     sarif,  # noqa: F401 - registers results.sarif
     summary_md,  # noqa: F401 - registers summary.md
 )
+from harness.report.i18n import LANGUAGES
 from harness.report.json_report import build_report, scope_verdict
-from harness.report.writers import registered_writers, report_writer
+from harness.report.writers import registered_writers, report_writer, write_one
 
-__all__ = ["build_report", "report_writer", "scope_verdict", "write_reports"]
+__all__ = ["LANGUAGES", "build_report", "report_writer", "scope_verdict", "write_reports"]
 
 
-def write_reports(evidence: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Every registered format, written into ``out_dir``. A writer that breaks does not stop the
-    others; the run then ends with one line naming it (the evidence is already written)."""
+def write_reports(evidence: Mapping[str, Any], out_dir: Path, lang: str = "en") -> list[Path]:
+    """Every registered format, written into ``out_dir``; the text for people in ``lang``. A
+    writer that breaks does not stop the others; the run then ends with one line naming it (the
+    evidence is already written)."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang {lang!r}: choose one of {', '.join(LANGUAGES)}")
     written = []
     broken = []
-    for filename, writer in sorted(registered_writers().items()):
+    for filename in sorted(registered_writers()):
         try:
-            written.append(writer(evidence, out_dir))
+            written.append(write_one(filename, evidence, out_dir, lang))
         except OSError as exc:
             raise UsageError(f"cannot write {out_dir / filename}: {exc.strerror or exc}") from None
         except UsageError:

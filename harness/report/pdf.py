@@ -1,7 +1,10 @@
 """report.pdf: report.html printed through WeasyPrint, the optional ``pdf`` extra.
 
 Not a registered writer: it needs a package the harness does not require, so ``harness report
---pdf`` asks for it explicitly and says how to install it when it is missing.
+--pdf`` asks for it explicitly and says how to install it when it is missing. The PDF is printed
+from the report.html just written in the run's language (``harness report --lang``): its ``lang``
+and ``dir`` attributes, the Persian report's embedded font, its logical CSS properties and its
+``@page`` rules (running header, page numbers in the language's numerals) carry through.
 """
 
 from __future__ import annotations
@@ -23,14 +26,18 @@ def check_pdf_available() -> None:
         raise UsageError(f"--pdf needs WeasyPrint (the optional 'pdf' extra); {_HINT}")
 
 
-def write_pdf(out_dir: Path) -> Path:
-    """Print ``out_dir/report.html`` to ``out_dir/report.pdf``."""
+def write_pdf(out_dir: Path, lang: str | None = None) -> Path:
+    """Print ``out_dir/report.html`` to ``out_dir/report.pdf``; given ``lang``, refuse a
+    report.html written in another language (the PDF must be the report that was asked for)."""
     check_pdf_available()
     import weasyprint
 
     target = out_dir / PDF_FILE
+    source = out_dir / "report.html"
+    if lang is not None and f'<html lang="{lang}"' not in source.read_text(encoding="utf-8")[:400]:
+        raise UsageError(f"{source} is not the {lang!r} report; render it with --lang {lang}")
     try:
-        weasyprint.HTML(filename=str(out_dir / "report.html")).write_pdf(str(target))
+        weasyprint.HTML(filename=str(source)).write_pdf(str(target))
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target

@@ -1,8 +1,8 @@
 """The registry of report writers: one handler per format, each reading evidence only.
 
-A writer is ``(evidence, out_dir) -> Path``; it registers under the file it writes. The formats
-still to come (report.html, junit.xml, results.sarif, summary.md) register here the same way and
-are imported by ``harness.report``.
+A writer is ``(evidence, out_dir) -> Path`` and registers under the file it writes. A writer of
+text for people (report.html, summary.md) registers with ``localised=True`` and takes the report
+language as a third argument; the machine-readable formats are language-neutral and never see it.
 """
 
 from __future__ import annotations
@@ -11,17 +11,20 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Writer", "registered_writers", "report_writer"]
+__all__ = ["Writer", "is_localised", "registered_writers", "report_writer"]
 
-Writer = Callable[[Mapping[str, Any], Path], Path]
+Writer = Callable[..., Path]
 _WRITERS: dict[str, Writer] = {}
+_LOCALISED: set[str] = set()
 
 
-def report_writer(filename: str) -> Callable[[Writer], Writer]:
-    """Decorator: register a writer for ``filename``."""
+def report_writer(filename: str, *, localised: bool = False) -> Callable[[Writer], Writer]:
+    """Decorator: register a writer for ``filename`` (``localised``: it takes a language)."""
 
     def decorate(writer: Writer) -> Writer:
         _WRITERS[filename] = writer
+        if localised:
+            _LOCALISED.add(filename)
         return writer
 
     return decorate
@@ -29,3 +32,14 @@ def report_writer(filename: str) -> Callable[[Writer], Writer]:
 
 def registered_writers() -> dict[str, Writer]:
     return dict(_WRITERS)
+
+
+def is_localised(filename: str) -> bool:
+    """Whether the writer of ``filename`` writes text in the report's language."""
+    return filename in _LOCALISED
+
+
+def write_one(filename: str, evidence: Mapping[str, Any], out_dir: Path, lang: str) -> Path:
+    """Run the writer of ``filename``, giving the language to a localised one."""
+    writer = _WRITERS[filename]
+    return writer(evidence, out_dir, lang) if is_localised(filename) else writer(evidence, out_dir)

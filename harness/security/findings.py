@@ -49,7 +49,8 @@ def _summary(report: ProbeReport, verdict: Verdict) -> Message:
     failing = [f for f in report.findings if f.severity in FAILING]
     if verdict is Verdict.FAIL:
         return Message.of("security.failed", "{count} finding(s) break the requirement; first:"
-                          " {first}", count=len(failing), first=failing[0].message.text)
+                          " {first}", count=len(failing), first=failing[0].message.text,
+                          first_finding=failing[0].message)
     if verdict is Verdict.NOT_APPLICABLE and report.not_applicable is not None:
         return report.not_applicable
     if verdict is Verdict.INCONCLUSIVE and report.inconclusive is not None:
@@ -58,7 +59,8 @@ def _summary(report: ProbeReport, verdict: Verdict) -> Message:
     notes = len(report.findings)
     return Message.of("security.passed",
                       "no finding breaks the requirement ({notes} advisory note(s)){rest}",
-                      notes=notes, rest=f"; not assessed: {parts}" if parts else "")
+                      notes=notes, rest=f"; not assessed: {parts}" if parts else "",
+                      not_assessed=list(report.not_assessed))
 
 
 def judge(report: ProbeReport) -> RequirementResult:

@@ -71,27 +71,32 @@ class _Judge:
             self.shed += 1
         elif exchange.status is not None and exchange.status >= 500:
             self._add(f"S-03/server-error-{kind}", Severity.MEDIUM, 20, location, exchange,
-                      "a {kind} payload in {where} caused a {status} answer", kind, where)
+                      "security.s03.server", "a {kind} payload in {where} caused a {status}"
+                      " answer", kind, where)
         if names_no_round and exchange.ok:
             self._add(f"S-03/behaviour-{kind}", Severity.HIGH, _CWE[kind], location, exchange,
-                      "a {kind} payload as the round id in {where} was answered {status}, as if"
-                      " it named a round", kind, where)
+                      "security.s03.behaviour", "a {kind} payload as the round id in {where} was"
+                      " answered {status}, as if it named a round", kind, where)
         for leak in scan(exchange.body, [payload, quote(payload, safe="")]):
             severe = leak.kind == "evaluated"
             self._add(f"S-03/{leak.kind}-{kind}", Severity.HIGH if severe else Severity.MEDIUM,
                       _CWE[kind] if severe else leak.cwe, location, exchange,
+                      {"stack_trace": "security.s03.stack_trace", "sql": "security.s03.sql",
+                       "banner": "security.s03.banner", "evaluated": "security.s03.evaluated",
+                       }[leak.kind],
                       "the answer to a {kind} payload in {where} shows " + leak.detector +
-                      " ({status})", kind, where, leak=leak.excerpt)
+                      " ({status})", kind, where, leak=leak.excerpt, detector=leak.detector)
 
     def _add(self, rule: str, severity: Severity, cwe: int, location: str, exchange: Exchange,
-             template: str, kind: str, where: str, **extra: Any) -> None:
+             message_id: str, template: str, kind: str, where: str, detector: str = "",
+             **extra: Any) -> None:
         if any(f.evidence.get("rule") == rule and f.location == location
                for f in self.report.findings):
             return  # one finding per rule and operation; the first exchange proves it
         self.report.add(finding(
             "S-03", rule, severity,
-            Message.of("security.s03." + rule.split("/")[1].split("-")[0], template, kind=kind,
-                       where=where, status=exchange.status),
+            Message.of(message_id, template, kind=kind, where=where, status=exchange.status,
+                       detector=detector),
             _FIX, cwe=cwe, location=location, exchanges=[exchange], **extra))
 
 

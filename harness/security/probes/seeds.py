@@ -131,7 +131,8 @@ def _weak(ctx: ProbeContext, report: ProbeReport, seeds: dict[bytes, str],
                  how=candidates[seed])
     report.not_assessed.append(Message.of(
         "security.s05.limits", "constructions outside the search: {limits}",
-        limits=describe_limits(settings.seed_time_window, settings.random_seed_bound)))
+        limits=describe_limits(settings.seed_time_window, settings.random_seed_bound),
+        window=settings.seed_time_window, bound=settings.random_seed_bound - 1))
 
 
 @check("S-05", "seed-unpredictability")
