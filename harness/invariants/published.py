@@ -136,14 +136,15 @@ def redraw_problem(first: dict[str, Any], status: int | None, later: Any, index:
     name = _changed_field(first, later)
     if name is None:
         return None
-    moved = [a for a in ("primary", "reserve") if later.get(a) != first.get(a)]
+    moved = [a for a in ("primary", "reserve") if later.get(a) != first.get(a)] or [name]
+    digests = _digests(first, later)
     return _v("I-05", "invariants.results_redrawn",
               "a second draw of a drawn round was accepted ({status}) and answered other results"
               " than those published: results_digest {digest_before}, now {digest_after}; seed"
-              " {seed_before}, now {seed_after}; {lists} changed", index, status=status,
+              " {seed_before}, now {seed_after}; changed: {fields}", index, status=status,
               seed_before=str(first.get("seed")), seed_after=str(later.get("seed"))[:80],
-              lists=" and ".join(moved) or f"{name} (not the lists)", field=name,
-              **_digests(first, later))
+              fields=", ".join(moved), field=name, digest_before=digests["digest_before"],
+              digest_after=digests["digest_after"])
 
 
 def list_problem(r: RoundModel, content: bytes, index: int) -> Violation | None:

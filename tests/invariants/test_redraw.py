@@ -48,7 +48,7 @@ def test_an_accepted_redraw_fails_i05_with_both_digests_and_the_request() -> Non
     assert violation.requirement == "I-05" and violation.message_id == "invariants.results_redrawn"
     assert violation.params["digest_before"] == "d" * 64
     assert violation.params["digest_after"] == "e" * 64
-    assert violation.params["lists"] == "primary"
+    assert violation.params["fields"] == "primary"
     request = ex.wire.trace.evidence()[violation.exchange - 1]
     assert request["method"] == "POST" and request["path"] == f"/v1/rounds/{RID}/draw"
 
