@@ -28,11 +28,12 @@ from importlib import resources
 from typing import Any
 
 import jdatetime
-from babel.dates import get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from markupsafe import Markup, escape
+
+from harness.report.vocabulary import GREGORIAN_MONTHS
 
 __all__ = ["DOMAIN", "LANGUAGES", "Rendered", "Speaker", "po_path", "safe", "speaker",
            "translations"]
@@ -268,13 +269,13 @@ class Speaker:
             moment = dt.datetime.fromisoformat(str(stamp))
         except ValueError:
             return self._done(self.ltr(str(stamp) if stamp is not None else "-"))
-        return self._done(self._out(_persian_date(moment, self.digits)))
+        month = self.pgettext(*GREGORIAN_MONTHS[moment.month - 1])
+        return self._done(self._out(_persian_date(moment, month, self.digits)))
 
 
-def _persian_date(moment: dt.datetime, digits: Callable[[str], str]) -> str:
+def _persian_date(moment: dt.datetime, gregorian_month: str, digits: Callable[[str], str]) -> str:
     solar = jdatetime.date.fromgregorian(date=moment.date())
     solar_month = jdatetime.date.j_months_fa[solar.month - 1]
-    gregorian_month = get_month_names("wide", locale="fa")[moment.month]
     clock = moment.strftime("%H:%M:%S")
     zone = " UTC" if moment.utcoffset() == dt.timedelta(0) else moment.strftime(" %z")
     return digits(f"{solar.day} {solar_month} {solar.year}، ساعت {clock}{zone}"

@@ -8,13 +8,24 @@ Each is named here once with ``noop(context, text)``, which Babel's ``python`` e
 
 from __future__ import annotations
 
-__all__ = ["VOCABULARY", "noop"]
+__all__ = ["GREGORIAN_MONTHS", "VOCABULARY", "noop"]
 
 
 def noop(context: str, text: str) -> tuple[str, str]:
     """Mark ``text`` for the catalogue under ``context`` without translating it."""
     return context, text
 
+
+# The Gregorian months, named by the catalogue rather than by the locale data of whichever Babel
+# is installed (its CLDR month names change between releases; a report must render the same).
+GREGORIAN_MONTHS = (
+    noop("gregorian month", "January"), noop("gregorian month", "February"),
+    noop("gregorian month", "March"), noop("gregorian month", "April"),
+    noop("gregorian month", "May"), noop("gregorian month", "June"),
+    noop("gregorian month", "July"), noop("gregorian month", "August"),
+    noop("gregorian month", "September"), noop("gregorian month", "October"),
+    noop("gregorian month", "November"), noop("gregorian month", "December"),
+)
 
 VOCABULARY = (
     noop("verdict", "CERTIFIED"), noop("verdict", "NOT_CERTIFIED"),

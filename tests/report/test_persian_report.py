@@ -35,7 +35,7 @@ def page() -> str:
 def test_2022_05_17_is_27_ordibehesht_1401_with_the_gregorian_date_beside_it() -> None:
     shown = speaker("fa", html=False).date("2022-05-17T08:30:00+00:00")
     assert shown.startswith("۲۷ اردیبهشت ۱۴۰۱")
-    assert "ساعت ۰۸:۳۰:۰۰ UTC" in shown and "(۱۷ مهٔ ۲۰۲۲)" in shown
+    assert "ساعت ۰۸:۳۰:۰۰ UTC" in shown and "(۱۷ مه ۲۰۲۲)" in shown
     assert not re.search(r"[0-9]", shown)  # Persian digits only
     assert speaker("en", html=False).date("2022-05-17T08:30:00Z") == "2022-05-17T08:30:00Z"
 
