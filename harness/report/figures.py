@@ -91,13 +91,15 @@ def _histogram(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
 
 
 def _rate(data: Mapping[str, Any], title: str, sp: Speaker) -> str:
+    """Each group's observed selection rate against the band a correct draw keeps it in (the
+    band is around the expected rate, one per group since it narrows with the group's size)."""
     figure, axes = _figure()
     groups = list(range(1, len(data["rate"]) + 1))
-    low = [r - lo for r, lo in zip(data["rate"], data["lower"], strict=True)]
-    high = [hi - r for r, hi in zip(data["rate"], data["upper"], strict=True)]
-    axes.errorbar(groups, data["rate"], yerr=[low, high], fmt="o", markersize=3, capsize=2,
-                  label=sp.sentence("rate with {level} interval",
-                                level=sp.number(float(data.get("level", 0.95)), ".0%")))
+    level = sp.number(float(data.get("level", 0.95)), ".0%")
+    axes.vlines(groups, data["lower"], data["upper"], color="#9ab", linewidth=4,
+                label=sp.sentence("{level} band of a correct draw", level=level))
+    axes.plot(groups, data["rate"], "o", markersize=3, color="#1f4e79",
+              label=sp.gettext("observed rate"))
     axes.axhline(data["expected"], color="black", linewidth=0.8, label=sp.gettext("expected"))
     axes.set(xlabel=sp.gettext("group"), ylabel=sp.gettext("selection rate"), title=title)
     axes.legend()

@@ -65,3 +65,21 @@ def test_the_file_is_self_contained(html: str) -> None:
 def test_the_same_evidence_gives_the_same_bytes() -> None:
     evidence = with_plot_data(certification_evidence())
     assert build_html(evidence) == build_html(evidence)
+
+
+def test_a_rate_figure_is_drawn_when_groups_fall_outside_the_band_of_a_correct_draw() -> None:
+    """The band is around the expected rate, not the observed one: a group far outside it (the
+    very thing the figure is there to show) must still be drawn, both as band and as point."""
+    import numpy as np
+
+    from harness.fairness.stats.plotdata import rate_band
+    from harness.report.figures import suite_plots
+
+    band = rate_band(np.array([40.0, 300.0, 100.0]), np.array([50, 50, 50]), m=20, k=10, n=100,
+                     level=0.99)
+    assert band["rate"][1] > band["upper"][1] and band["rate"][0] < band["lower"][0]
+    suite = {"suite": "fairness", "requirements": [
+        {"id": "F-04", "evidence": {"plots": {"rate_by_region": band}}}]}
+    plots = suite_plots(suite)
+    assert len(plots) == 1 and plots[0].svg.startswith("<svg")
+    assert "observed rate" in plots[0].svg and "99% band of a correct draw" in plots[0].svg
