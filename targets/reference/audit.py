@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from targets.reference import schema
 from targets.reference.db import utc_now
@@ -21,8 +21,39 @@ from targets.reference.db import utc_now
 __all__ = ["GENESIS", "append", "canonical_json", "entries", "entry_hash", "verify_chain"]
 
 GENESIS = "0" * 64
-# The first key of PostgreSQL's two-key advisory locks: the space of the audit chains' locks.
-_APPEND_LOCK_SPACE = 0x41554454  # "AUDT"
+
+# PostgreSQL's append, one statement (see ``append``). ``at`` is utc_now()'s format; the hash is
+# ``entry_hash`` spelled in SQL: the canonical JSON of {seq, at, event, data} has its keys in that
+# order (at, data, event, seq), so the database fills in only ``at`` and ``seq``.
+_PG_APPEND = text("""
+WITH head AS (
+    INSERT INTO audit_heads AS h (round_id, seq, at, prev_hash, hash)
+    SELECT CAST(:round_id AS text), 1, t.at, CAST(:genesis AS text),
+           encode(sha256(convert_to(CAST(:genesis AS text) || '{"at":"' || t.at
+               || '","data":' || CAST(:data AS text) || ',"event":' || CAST(:event_json AS text)
+               || ',"seq":' || '1}', 'UTF8')), 'hex')
+    FROM (SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                         'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at) AS t
+    ON CONFLICT (round_id) DO UPDATE SET (seq, at, prev_hash, hash) = (
+        SELECT h.seq + 1, t.at, h.hash,
+               encode(sha256(convert_to(h.hash || '{"at":"' || t.at
+                   || '","data":' || CAST(:data AS text) || ',"event":' || CAST(:event_json AS text)
+                   || ',"seq":' || CAST(h.seq + 1 AS text) || '}', 'UTF8')), 'hex')
+        FROM (SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                             'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at) AS t)
+    RETURNING seq, at, prev_hash, hash
+)
+INSERT INTO audit (round_id, seq, at, event, data, prev_hash, hash)
+SELECT CAST(:round_id AS text), seq, at, CAST(:event AS text), CAST(:data AS text), prev_hash,
+       hash
+FROM head
+""")
+_LAST = (
+    select(schema.audit.c.seq, schema.audit.c.hash)
+    .where(schema.audit.c.round_id == bindparam("round_id"))
+    .order_by(schema.audit.c.seq.desc())
+    .limit(1)
+)
 
 
 def canonical_json(value: Any) -> str:
@@ -38,35 +69,27 @@ def entry_hash(prev_hash: str, seq: int, at: str, event: str, data: Mapping[str,
 def append(conn: Connection, round_id: str, event: str, data: Mapping[str, Any]) -> None:
     """Append one entry at the end of the round's chain.
 
-    Deposits run concurrently under a shared round lock, so the chain has a lock of its own: on
-    PostgreSQL a transaction-scoped advisory lock per round, taken here, as the last thing before
-    the commit, so it is held only for the append and the commit (SQLite serialises writers
-    anyway). Every append of a round therefore sees the entry before it: the chain stays linear.
+    Deposits run concurrently under a shared round lock, so the chain has a lock of its own. On
+    PostgreSQL that is the round's row in ``audit_heads``: one statement upserts it (which locks
+    the row and reads its latest committed version, whatever the statement's snapshot), computes
+    the new entry's time and hash from it, and inserts the entry. The row stays locked until the
+    commit, so every append of a round sees the entry before it: the chain stays linear. Callers
+    append last, just before the commit, so that lock is held for one statement and the commit.
+    SQLite serialises writers anyway: the last entry is read and the next one computed here.
     """
+    payload = {"round_id": round_id, **data}
+    body = canonical_json(payload)
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:round_id))"),
-                     {"space": _APPEND_LOCK_SPACE, "round_id": round_id})
-    table = schema.audit
-    last = conn.execute(
-        select(table.c.seq, table.c.hash)
-        .where(table.c.round_id == round_id)
-        .order_by(table.c.seq.desc())
-        .limit(1)
-    ).first()
+        conn.execute(_PG_APPEND, {"round_id": round_id, "genesis": GENESIS, "event": event,
+                                  "event_json": json.dumps(event), "data": body})
+        return
+    last = conn.execute(_LAST, {"round_id": round_id}).first()
     seq, prev_hash = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
     at = utc_now()
-    payload = {"round_id": round_id, **data}
-    conn.execute(
-        table.insert().values(
-            round_id=round_id,
-            seq=seq,
-            at=at,
-            event=event,
-            data=canonical_json(payload),
-            prev_hash=prev_hash,
-            hash=entry_hash(prev_hash, seq, at, event, payload),
-        )
-    )
+    conn.execute(schema.audit.insert(), {
+        "round_id": round_id, "seq": seq, "at": at, "event": event, "data": body,
+        "prev_hash": prev_hash, "hash": entry_hash(prev_hash, seq, at, event, payload),
+    })
 
 
 def entries(conn: Connection, round_id: str) -> list[dict[str, Any]]:

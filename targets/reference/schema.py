@@ -28,6 +28,7 @@ __all__ = [
     "APPEND_ONLY",
     "applicants",
     "audit",
+    "audit_heads",
     "deposits",
     "meta",
     "metadata",
@@ -140,6 +141,20 @@ audit = Table(
     Column("prev_hash", _HEX, nullable=False),
     Column("hash", _HEX, nullable=False),
     PrimaryKeyConstraint("round_id", "seq"),
+)
+
+# The last entry of each round's chain (PostgreSQL only; SQLite reads the chain's last row, its
+# writers being serialised anyway). Appending is one upsert of this row, which locks it and reads
+# its latest committed version in the same step (``audit.append``). The chain itself stays in
+# ``audit``, append-only; a head that disagrees with it breaks the next link, visibly.
+audit_heads = Table(
+    "audit_heads",
+    metadata,
+    Column("round_id", _ID, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("at", _TIME, nullable=False),
+    Column("prev_hash", _HEX, nullable=False),
+    Column("hash", _HEX, nullable=False),
 )
 
 APPEND_ONLY = ("results", "promotions", "deposits", "audit")
