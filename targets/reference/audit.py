@@ -22,32 +22,10 @@ __all__ = ["GENESIS", "append", "canonical_json", "entries", "entry_hash", "veri
 
 GENESIS = "0" * 64
 
-# PostgreSQL's append, one statement (see ``append``). ``at`` is utc_now()'s format; the hash is
-# ``entry_hash`` spelled in SQL: the canonical JSON of {seq, at, event, data} has its keys in that
-# order (at, data, event, seq), so the database fills in only ``at`` and ``seq``.
-_PG_APPEND = text("""
-WITH head AS (
-    INSERT INTO audit_heads AS h (round_id, seq, at, prev_hash, hash)
-    SELECT CAST(:round_id AS text), 1, t.at, CAST(:genesis AS text),
-           encode(sha256(convert_to(CAST(:genesis AS text) || '{"at":"' || t.at
-               || '","data":' || CAST(:data AS text) || ',"event":' || CAST(:event_json AS text)
-               || ',"seq":' || '1}', 'UTF8')), 'hex')
-    FROM (SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',
-                         'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at) AS t
-    ON CONFLICT (round_id) DO UPDATE SET (seq, at, prev_hash, hash) = (
-        SELECT h.seq + 1, t.at, h.hash,
-               encode(sha256(convert_to(h.hash || '{"at":"' || t.at
-                   || '","data":' || CAST(:data AS text) || ',"event":' || CAST(:event_json AS text)
-                   || ',"seq":' || CAST(h.seq + 1 AS text) || '}', 'UTF8')), 'hex')
-        FROM (SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',
-                             'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at) AS t)
-    RETURNING seq, at, prev_hash, hash
+# PostgreSQL queues an entry for the chain trigger, which links it at commit (schema.py).
+_PG_QUEUE = text(
+    "INSERT INTO audit_pending (round_id, event, data) VALUES (:round_id, :event, :data)"
 )
-INSERT INTO audit (round_id, seq, at, event, data, prev_hash, hash)
-SELECT CAST(:round_id AS text), seq, at, CAST(:event AS text), CAST(:data AS text), prev_hash,
-       hash
-FROM head
-""")
 _LAST = (
     select(schema.audit.c.seq, schema.audit.c.hash)
     .where(schema.audit.c.round_id == bindparam("round_id"))
@@ -67,21 +45,21 @@ def entry_hash(prev_hash: str, seq: int, at: str, event: str, data: Mapping[str,
 
 
 def append(conn: Connection, round_id: str, event: str, data: Mapping[str, Any]) -> None:
-    """Append one entry at the end of the round's chain.
+    """Append one entry at the end of the round's chain, in the transaction of the change.
 
-    Deposits run concurrently under a shared round lock, so the chain has a lock of its own. On
-    PostgreSQL that is the round's row in ``audit_heads``: one statement upserts it (which locks
-    the row and reads its latest committed version, whatever the statement's snapshot), computes
-    the new entry's time and hash from it, and inserts the entry. The row stays locked until the
-    commit, so every append of a round sees the entry before it: the chain stays linear. Callers
-    append last, just before the commit, so that lock is held for one statement and the commit.
-    SQLite serialises writers anyway: the last entry is read and the next one computed here.
+    Deposits run concurrently under a shared round lock, so the chain needs a lock of its own,
+    held until the commit so that every append of a round sees the entry before it. On
+    PostgreSQL the entry is queued here and linked by a deferred trigger as the commit begins
+    (``schema.trigger_ddl``): it locks the round's row of ``audit_heads``, stamps and hashes the
+    entry and moves the head, so the lock is held for that and the commit's flush alone, never
+    across a round trip to this process. A rolled-back transaction (or savepoint) takes its
+    queued entries with it. SQLite serialises writers anyway: the last entry is read and the
+    next one computed here.
     """
     payload = {"round_id": round_id, **data}
     body = canonical_json(payload)
     if conn.dialect.name == "postgresql":
-        conn.execute(_PG_APPEND, {"round_id": round_id, "genesis": GENESIS, "event": event,
-                                  "event_json": json.dumps(event), "data": body})
+        conn.execute(_PG_QUEUE, {"round_id": round_id, "event": event, "data": body})
         return
     last = conn.execute(_LAST, {"round_id": round_id}).first()
     seq, prev_hash = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
