@@ -8,24 +8,28 @@ never misses one that did; the table itself rejects UPDATE and DELETE.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Column, Connection, Insert, MetaData, Table, Text, bindparam, select
 
 from targets.reference import schema
 from targets.reference.db import utc_now
 
-__all__ = ["GENESIS", "append", "canonical_json", "entries", "entry_hash", "verify_chain"]
+__all__ = [
+    "GENESIS", "append", "append_row", "canonical_json", "entries", "entry_hash", "verify_chain",
+]
 
 GENESIS = "0" * 64
 
-# PostgreSQL queues an entry for the chain trigger, which links it at commit (schema.py).
-_PG_QUEUE = text(
-    "INSERT INTO audit_pending (round_id, event, data) VALUES (:round_id, :event, :data)"
-)
+# PostgreSQL queues an entry for the chain trigger, which links it at commit (schema.py). The
+# table is created by ``schema.trigger_ddl`` (unlogged); this description only builds statements.
+_QUEUE = Table("audit_pending", MetaData(), Column("round_id", Text), Column("event", Text),
+               Column("data", Text))
+_PG_QUEUE = _QUEUE.insert()
 _LAST = (
     select(schema.audit.c.seq, schema.audit.c.hash)
     .where(schema.audit.c.round_id == bindparam("round_id"))
@@ -68,6 +72,31 @@ def append(conn: Connection, round_id: str, event: str, data: Mapping[str, Any])
         "round_id": round_id, "seq": seq, "at": at, "event": event, "data": body,
         "prev_hash": prev_hash, "hash": entry_hash(prev_hash, seq, at, event, payload),
     })
+
+
+def append_row(conn: Connection, table: Table, values: Mapping[str, Any], event: str,
+               data: Mapping[str, Any]) -> None:
+    """Insert ``values`` (holding ``round_id``) into ``table`` and append the entry recording it:
+    one statement on PostgreSQL (the row's insert feeds the queued entry), two on SQLite."""
+    round_id = values["round_id"]
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), dict(values))
+        append(conn, round_id, event, data)
+        return
+    body = canonical_json({"round_id": round_id, **data})
+    conn.execute(_row_then_queue(table, tuple(values)),
+                 {**values, "audit_event": event, "audit_data": body})
+
+
+@functools.cache
+def _row_then_queue(table: Table, columns: tuple[str, ...]) -> Insert:
+    """``WITH recorded AS (INSERT INTO table ... RETURNING round_id) INSERT INTO audit_pending
+    SELECT round_id, :audit_event, :audit_data FROM recorded``, built once per table."""
+    recorded = (table.insert().values({name: bindparam(name) for name in columns})
+                .returning(table.c.round_id).cte("recorded"))
+    entry = select(recorded.c.round_id, bindparam("audit_event", type_=Text),
+                   bindparam("audit_data", type_=Text))
+    return _QUEUE.insert().from_select(["round_id", "event", "data"], entry)
 
 
 def entries(conn: Connection, round_id: str) -> list[dict[str, Any]]:

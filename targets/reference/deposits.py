@@ -34,7 +34,6 @@ __all__ = ["close_deposits", "deposit", "ledger"]
 _MAX_KEY_CHARS = 200
 _MAX_AMOUNT = 10**15
 _OPEN_STATES = ("drawn", "promotion")
-_INSERT = schema.deposits.insert()
 
 
 def deposit(
@@ -112,8 +111,7 @@ def _decide(
             "idempotency_key": key,
             "created_at": utc_now(),
         }
-        conn.execute(_INSERT, values)
-        audit.append(conn, round_id, "deposit", {
+        audit.append_row(conn, schema.deposits, values, "deposit", {
             "deposit_id": values["deposit_id"], "applicant_id": who.applicant_id, "amount": amount,
         })
     return 201, deposit_view(values)
