@@ -10,8 +10,8 @@ Lock strategy, the part the contract's concurrency guarantees rest on:
   and deposits take ``FOR SHARE`` so they run in parallel with each other but never with the
   state changes, ``close`` and ``deposits/close``). Every state change of a round therefore
   serialises with every decision that depends on that state; what concurrent registrations or
-  deposits could race on is settled by unique constraints, and the audit chain takes a per-round
-  advisory lock for its append (``audit.append``). Several server processes (``--workers``) share
+  deposits could race on is settled by unique constraints, and the audit chain locks its round's
+  head row at commit (``audit.append``). Several server processes (``--workers``) share
   these guarantees, since they all live in the database.
 """
 
