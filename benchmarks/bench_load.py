@@ -15,6 +15,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from math import nan
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from benchmarks._cpu import APPLICATION, cpu_seconds, database_sessions, process_tree
 from harness.launcher import launch
 from harness.load.generator import Generator, Rush
 from harness.load.plan import health_scripts, plan, registration_scripts
@@ -66,23 +68,56 @@ def _figures(rush: Rush, endpoint: str) -> tuple[float, float, float]:
     return rate, percentile(latencies, 99), rush.generator_cpu_share
 
 
-def _configuration(db: str, workers: int) -> dict[str, float]:
+class _Meter:
+    """CPU seconds of the server's processes and, on a local PostgreSQL, of its sessions."""
+
+    def __init__(self, server_pid: int, monitor: str | None) -> None:
+        self.server_pid, self.monitor = server_pid, monitor
+
+    def read(self) -> tuple[float | None, dict[int, float]]:
+        server = cpu_seconds(process_tree(self.server_pid))
+        sessions = database_sessions(self.monitor) if self.monitor else []
+        return server, {pid: cpu_seconds([pid]) or 0.0 for pid in sessions}
+
+    @staticmethod
+    def spent(before: tuple[float | None, dict[int, float]],
+              after: tuple[float | None, dict[int, float]]) -> tuple[float, float]:
+        """(server, database) CPU seconds between two readings; NaN where unknown."""
+        server = nan if before[0] is None or after[0] is None else after[0] - before[0]
+        database = sum(cpu - before[1].get(pid, 0.0) for pid, cpu in after[1].items())
+        return server, database if after[1] else nan
+
+
+def _per_request(seconds: float, rush: Rush, endpoint: str) -> float:
+    """Milliseconds of CPU per request of ``endpoint`` in ``rush``."""
+    return 1000 * seconds / max(len(rush.samples.latencies(endpoint)), 1)
+
+
+def _configuration(db: str, workers: int, monitor: str | None) -> dict[str, float]:
     settings = _settings()
     with tempfile.TemporaryDirectory() as work, \
             launch("reference", db=db, workers=workers) as target, \
             Generator(Path(work)) as gen, \
             HttpTarget(target.base_url, target.admin_token, deadline=120) as client:
+        meter = _Meter(target.process.pid, monitor)
+        start = meter.read()
         health = gen.run(plan("healthz", target.base_url, None, settings,
                               health_scripts(settings)))
+        h_server, _ = meter.spent(start, meter.read())
         round_id, scripts = _payers(client, gen, settings)
+        start = meter.read()
         paying = gen.run(plan("deposit", target.base_url, round_id, settings, scripts,
                               amount=settings.deposit_amount))
+        d_server, d_database = meter.spent(start, meter.read())
         statuses = paying.samples.summary("deposit")["statuses"]
     h_rate, h_p99, h_cpu = _figures(health, "healthz")
     d_rate, d_p99, d_cpu = _figures(paying, "deposit")
     return {"healthz_rate": h_rate, "healthz_p99": h_p99, "healthz_cpu": h_cpu,
             "deposit_rate": d_rate, "deposit_p99": d_p99, "deposit_cpu": d_cpu,
-            "created": statuses.get("201", 0)}
+            "created": statuses.get("201", 0),
+            "server_ms_healthz": _per_request(h_server, health, "healthz"),
+            "server_ms_deposit": _per_request(d_server, paying, "deposit"),
+            "db_ms_deposit": _per_request(d_database, paying, "deposit")}
 
 
 @contextmanager
@@ -92,7 +127,8 @@ def _scratch_schema(base: str) -> Iterator[str]:
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}",
+                                                "application_name": APPLICATION})
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as conn:
@@ -127,19 +163,24 @@ def main() -> None:
     print(f"\nload: locust generator, {USERS} clients; /healthz for {SECONDS:g} s, then"
           f" {PAYERS} winners pay at once (python -m benchmarks load)")
     print(f"  {'database':<11} {'workers':>7} {'healthz/s':>10} {'deposits/s':>11} {'ratio':>6}"
-          f" {'h p99 ms':>9} {'d p99 ms':>9} {'p99 ratio':>9} {'gen cpu':>8}")
+          f" {'h p99 ms':>9} {'d p99 ms':>9} {'p99 ratio':>9} {'gen cpu':>8}"
+          f" {'srv ms/h':>9} {'srv ms/d':>9} {'db ms/d':>8}")
     for kind in ("sqlite", "postgresql"):
         if kind == "postgresql" and postgres is None:
             print("  (PostgreSQL not reachable: set HARNESS_TEST_POSTGRES_URL to include it)")
             continue
         for workers in (1, 2):
             with _database(kind, postgres) as db:
-                f = _configuration(db, workers)
+                f = _configuration(db, workers, postgres if kind == "postgresql" else None)
             print(f"  {kind:<11} {workers:>7} {f['healthz_rate']:>10.0f}"
                   f" {f['deposit_rate']:>11.0f} {f['deposit_rate'] / f['healthz_rate']:>6.2f}"
                   f" {f['healthz_p99']:>9.1f} {f['deposit_p99']:>9.1f}"
                   f" {f['deposit_p99'] / f['healthz_p99']:>9.2f}"
                   f" {max(f['healthz_cpu'], f['deposit_cpu']):>8.2f}"
+                  f" {f['server_ms_healthz']:>9.2f} {f['server_ms_deposit']:>9.2f}"
+                  f" {f['db_ms_deposit']:>8.2f}"
                   + ("" if f["created"] == PAYERS else f"  ({f['created']} of {PAYERS} paid)"))
     print("  ratio: deposits/s over /healthz/s of the same configuration; gen cpu: the"
-          " generator's busiest share of one core (0.9 and up: the generator was the limit)")
+          " generator's busiest share of one core (0.9 and up: the generator was the limit);"
+          " srv ms/h, srv ms/d: CPU ms the server's processes spent per /healthz and per deposit;"
+          " db ms/d: CPU ms of its PostgreSQL sessions per deposit (nan: not measurable here)")

@@ -7,8 +7,9 @@ suite command calls with its ``--target``: a URL is used as given, a built-in na
 
 The source a built-in target hands to the static scan (S-09) is its own package. For a faulty
 target that is the reference plus the defect's own modifier: a directory ``source/`` in the
-launch's work directory holding ``targets/reference/`` (a copy of the reference package) and
-``targets/faulty/<defect module>.py``, and nothing else of the harness or the faulty mechanism.
+launch's work directory holding ``targets/reference/`` (a copy of the reference package),
+``targets/faulty/<defect module>.py`` and the helper modules of ``targets/faulty/`` it imports,
+and nothing else of the harness or the faulty mechanism (``harness.faulty_source``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import TargetError, UsageError
+from harness.faulty_source import faulty_source
 from harness.target import HttpTarget
 
 __all__ = [
@@ -312,14 +314,7 @@ def _source_dir(builtin: Builtin, work: Path) -> Path:
     from targets.faulty import DEFECTS
 
     modifier = inspect.getsourcefile(DEFECTS[builtin.args[0]].apply)
-    source = work / "source"
-    shutil.rmtree(source, ignore_errors=True)
-    shutil.copytree(package / "reference", source / "targets" / "reference",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (source / "targets" / "faulty").mkdir(parents=True)
-    if modifier is not None:
-        shutil.copy2(modifier, source / "targets" / "faulty" / Path(modifier).name)
-    return source
+    return faulty_source(package, Path(modifier) if modifier else None, work)
 
 
 @dataclass(frozen=True)

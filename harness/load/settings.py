@@ -99,3 +99,15 @@ class LoadSettings:
 
     def parsed_thresholds(self) -> tuple[Threshold, ...]:
         return tuple(parse_threshold(line) for line in self.thresholds)
+
+    def false_alarm_bound(self) -> float:
+        """The chance that a correct system FAILs L-01 or L-02 in one run, at most.
+
+        A threshold FAILs only when its whole two-sided interval at ``confidence`` lies over the
+        bound, which for a system whose true value is at the bound (the worst correct case)
+        happens with probability (1 - confidence) / 2; straddling is INCONCLUSIVE, never FAIL,
+        and a saturated generator only turns FAILs into INCONCLUSIVE. Over every threshold
+        line (a union bound, whatever their dependence): lines x (1 - confidence) / 2. L-03 and
+        L-04 are exact reconciliations and add nothing.
+        """
+        return len(self.thresholds) * (1 - self.confidence) / 2

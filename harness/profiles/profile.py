@@ -231,5 +231,6 @@ def _check_false_alarm_rate(stated: float, sections: Mapping[str, Any]) -> None:
         detail = ", ".join(f"{name} {value:g}" for name, value in parts.items())
         raise UsageError(
             f"profile: 'false_alarm_rate' {stated:g} is below {implied:g}, the rate its"
-            f" statistical sections imply ({detail}); raise it or lower their alpha"
+            f" statistical sections imply ({detail}); raise it, or lower the sections' alpha or"
+            " raise load's confidence"
         )

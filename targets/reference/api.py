@@ -55,6 +55,21 @@ async def healthz(request: Request) -> JSONResponse:
                          "contract": "ASTI-1"})
 
 
+# The router tries its routes in the order they are declared, each try costing a path match: the
+# requests of a results day (status polls, deposits) come right after the liveness check.
+@router.post(_R + "/deposits")
+async def deposit(request: Request, rid: str) -> JSONResponse:
+    raw = await request.body()
+    key = request.headers.get("idempotency-key")
+    code, body = await _call(request, deposits.deposit, _token(request), rid, key, raw)
+    return JSONResponse(body, status_code=code)
+
+
+@router.get(_R + "/me")
+async def me(request: Request, rid: str) -> JSONResponse:
+    return JSONResponse(await _call(request, status.me, _token(request), rid))
+
+
 def _contract_text() -> str:
     resource = importlib.resources.files("targets.contract").joinpath("openapi.yaml")
     try:
@@ -118,19 +133,6 @@ async def draw(request: Request, rid: str) -> JSONResponse:
 @router.get(_R + "/results")
 async def results(request: Request, rid: str) -> JSONResponse:
     return JSONResponse(await _call(request, rounds.results, rid))
-
-
-@router.get(_R + "/me")
-async def me(request: Request, rid: str) -> JSONResponse:
-    return JSONResponse(await _call(request, status.me, _token(request), rid))
-
-
-@router.post(_R + "/deposits")
-async def deposit(request: Request, rid: str) -> JSONResponse:
-    raw = await request.body()
-    key = request.headers.get("idempotency-key")
-    code, body = await _call(request, deposits.deposit, _token(request), rid, key, raw)
-    return JSONResponse(body, status_code=code)
 
 
 @router.post(_R + "/deposits/close")

@@ -10,8 +10,8 @@ Lock strategy, the part the contract's concurrency guarantees rest on:
   and deposits take ``FOR SHARE`` so they run in parallel with each other but never with the
   state changes, ``close`` and ``deposits/close``). Every state change of a round therefore
   serialises with every decision that depends on that state; what concurrent registrations or
-  deposits could race on is settled by unique constraints, and the audit chain takes a per-round
-  advisory lock for its append (``audit.append``). Several server processes (``--workers``) share
+  deposits could race on is settled by unique constraints, and the audit chain locks its round's
+  head row at commit (``audit.append``). Several server processes (``--workers``) share
   these guarantees, since they all live in the database.
 """
 
@@ -23,7 +23,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, create_engine, event, inspect, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    create_engine,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.engine import make_url
 
 from targets.reference import schema
@@ -34,10 +43,17 @@ _BUSY_TIMEOUT_MS = 30_000
 # The layout of the tables. 1: before it was recorded. 2: results carry their slot counts and
 # deposits are unique per national id across rounds. 3: committed server seeds are sealed under a
 # key kept outside the database, which records only its fingerprint. 4: who was drawn is read from
-# the results record (no per-applicant role columns); ids collate as bytes on PostgreSQL. There is
-# no migration: data is lab-only.
-SCHEMA_VERSION = "4"
+# the results record (no per-applicant role columns); ids collate as bytes on PostgreSQL. 5: the
+# head of each round's audit chain is kept in its own row (PostgreSQL). There is no migration:
+# data is lab-only.
+SCHEMA_VERSION = "5"
 _VERSION_KEY = "schema_version"
+
+
+# Built once: constructing a statement per call cost more CPU than running it.
+_ROUND = select(schema.rounds).where(schema.rounds.c.round_id == bindparam("round_id"))
+_ROUND_SHARED = _ROUND.with_for_update(read=True)
+_ROUND_EXCLUSIVE = _ROUND.with_for_update()
 
 
 def utc_now() -> str:
@@ -96,14 +112,25 @@ class Database:
             with conn.begin():
                 yield conn
 
+    @contextmanager
+    def single(self) -> Iterator[Connection]:
+        """A connection for one read statement, which is its own snapshot: on PostgreSQL in
+        autocommit, so no BEGIN and COMMIT travel for it; on SQLite as ``read``."""
+        if self.dialect == "sqlite":
+            with self.read() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def lock_round(
         self, conn: Connection, round_id: str, *, shared: bool = False
     ) -> Row[Any] | None:
         """The round's row, locked until commit (FOR UPDATE, or FOR SHARE when ``shared``)."""
-        query = select(schema.rounds).where(schema.rounds.c.round_id == round_id)
+        query = _ROUND
         if self.dialect == "postgresql":
-            query = query.with_for_update(read=shared)
-        return conn.execute(query).first()
+            query = _ROUND_SHARED if shared else _ROUND_EXCLUSIVE
+        return conn.execute(query, {"round_id": round_id}).first()
 
 
 class SchemaMismatch(ValueError):

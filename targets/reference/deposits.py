@@ -6,7 +6,7 @@ exclusive for ``deposits/close`` (FOR UPDATE); on SQLite every writer is exclusi
 IMMEDIATE). So a deposit is either in the ledger before the close forfeits its payer or is
 refused with ``window_closed``/``not_entitled`` after it, never both. Two deposits of one
 applicant that run together are settled by the unique constraints; the audit chain takes its
-own short per-round lock (``audit.append``). The unique constraints on
+own per-round lock, at commit (``audit.append``). The unique constraints on
 (round, applicant), (round, applicant, key) and the person's national key are the last line:
 never two deposits per applicant, nor per person across rounds (two rounds each hold only their
 own lock, so only the database can settle a person paying in both at once).
@@ -111,8 +111,7 @@ def _decide(
             "idempotency_key": key,
             "created_at": utc_now(),
         }
-        conn.execute(schema.deposits.insert().values(**values))
-        audit.append(conn, round_id, "deposit", {
+        audit.append_row(conn, schema.deposits, values, "deposit", {
             "deposit_id": values["deposit_id"], "applicant_id": who.applicant_id, "amount": amount,
         })
     return 201, deposit_view(values)

@@ -28,6 +28,7 @@ __all__ = [
     "APPEND_ONLY",
     "applicants",
     "audit",
+    "audit_heads",
     "deposits",
     "meta",
     "metadata",
@@ -142,6 +143,18 @@ audit = Table(
     PrimaryKeyConstraint("round_id", "seq"),
 )
 
+# The head of each round's chain (PostgreSQL only; SQLite reads the chain's last row, its writers
+# being serialised anyway): the chain trigger locks this row to link the next entry, so appends of
+# one round queue on it. The chain itself is ``audit``, append-only; a head that disagreed with it
+# would break the next link, visibly.
+audit_heads = Table(
+    "audit_heads",
+    metadata,
+    Column("round_id", _ID, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", _HEX, nullable=False),
+)
+
 APPEND_ONLY = ("results", "promotions", "deposits", "audit")
 
 # Percent signs are doubled: the driver reads single ones as parameter placeholders.
@@ -152,10 +165,60 @@ BEGIN
 END
 $$
 """
+# Audit entries queued by a transaction (``audit.append``), linked into their round's chain by a
+# deferred trigger as the transaction commits: the head's row lock is then held for the link and
+# the commit alone. Unlogged: a queued entry lives only inside its own transaction.
+_PG_QUEUE_TABLE = """
+CREATE UNLOGGED TABLE IF NOT EXISTS audit_pending (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    round_id text NOT NULL,
+    event text NOT NULL,
+    data text NOT NULL
+)
+"""
+# ``audit.entry_hash`` in SQL: canonical JSON of {seq, at, event, data} has its keys in the order
+# at, data, event, seq; ``data`` arrives as canonical JSON already. ``at`` is utc_now()'s format.
+_PG_CHAIN_FUNCTION = """
+CREATE OR REPLACE FUNCTION asti_audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    head record;
+    stamp text;
+    linked text;
+BEGIN
+    SELECT seq, hash INTO head FROM audit_heads WHERE round_id = NEW.round_id FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO audit_heads (round_id, seq, hash) VALUES (NEW.round_id, 0, repeat('0', 64))
+        ON CONFLICT (round_id) DO NOTHING;
+        SELECT seq, hash INTO head FROM audit_heads WHERE round_id = NEW.round_id FOR UPDATE;
+    END IF;
+    stamp := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+    linked := encode(sha256(convert_to(head.hash || '{"at":' || to_json(stamp)::text
+        || ',"data":' || NEW.data || ',"event":' || to_json(NEW.event)::text
+        || ',"seq":' || (head.seq + 1)::text || '}', 'UTF8')), 'hex');
+    INSERT INTO audit (round_id, seq, at, event, data, prev_hash, hash)
+    VALUES (NEW.round_id, head.seq + 1, stamp, NEW.event, NEW.data, head.hash, linked);
+    UPDATE audit_heads SET seq = head.seq + 1, hash = linked WHERE round_id = NEW.round_id;
+    DELETE FROM audit_pending WHERE id = NEW.id;
+    RETURN NULL;
+END
+$$
+"""
+_PG_CHAIN_TRIGGER = """
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_pending_chain'
+                   AND tgrelid = 'audit_pending'::regclass) THEN
+        CREATE CONSTRAINT TRIGGER audit_pending_chain AFTER INSERT ON audit_pending
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION asti_audit_chain();
+    END IF;
+END
+$$
+"""
 
 
 def trigger_ddl(dialect: str) -> list[str]:
-    """Statements (idempotent) that make the ``APPEND_ONLY`` tables reject UPDATE and DELETE."""
+    """Statements (idempotent) that make the ``APPEND_ONLY`` tables reject UPDATE and DELETE and,
+    on PostgreSQL, link queued audit entries into their chain at commit (``audit.append``)."""
     if dialect == "sqlite":
         return [
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
@@ -164,7 +227,7 @@ def trigger_ddl(dialect: str) -> list[str]:
             for op in ("UPDATE", "DELETE")
         ]
     if dialect == "postgresql":
-        statements = [_PG_FUNCTION]
+        statements = [_PG_FUNCTION, _PG_QUEUE_TABLE, _PG_CHAIN_FUNCTION, _PG_CHAIN_TRIGGER]
         for table in APPEND_ONLY:
             statements.append(
                 f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, exists, select
+from sqlalchemy import Connection, Row, Select, and_, bindparam, exists, select
 
 from targets.reference import schema
 from targets.reference.service import Service
@@ -52,10 +52,8 @@ class Standing:
         return self.entitled and not self.paid_elsewhere
 
 
-def facts(svc: Service, conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
-    """The applicant's draw outcome (from the published results), promotion, deposit (if any),
-    and whether the same person holds a deposit in another round."""
-    rid = round_row.round_id
+def _facts_query() -> Select[Any]:
+    """One row per (round, applicant): promotion, deposit, and a deposit in another round."""
     a, p, d = schema.applicants, schema.promotions, schema.deposits
     other = schema.deposits.alias("other_round")
     elsewhere = exists().where(other.c.national_key == a.c.national_key,
@@ -63,11 +61,22 @@ def facts(svc: Service, conn: Connection, round_row: Row[Any], applicant_id: str
     joined = a.outerjoin(
         p, and_(p.c.round_id == a.c.round_id, p.c.applicant_id == a.c.applicant_id)
     ).outerjoin(d, and_(d.c.round_id == a.c.round_id, d.c.applicant_id == a.c.applicant_id))
-    row = conn.execute(
+    return (
         select(p.c.reserve_rank.label("promoted_rank"), *_DEPOSIT_COLUMNS,
                elsewhere.label("paid_elsewhere"))
         .select_from(joined)
-        .where(a.c.round_id == rid, a.c.applicant_id == applicant_id)
+        .where(a.c.round_id == bindparam("round_id"), a.c.applicant_id == bindparam("applicant_id"))
+    )
+
+
+_FACTS = _facts_query()  # built once: building it per request cost more than running it
+
+
+def facts(svc: Service, conn: Connection, round_row: Row[Any], applicant_id: str) -> Facts:
+    """The applicant's draw outcome (from the published results), promotion, deposit (if any),
+    and whether the same person holds a deposit in another round."""
+    row = conn.execute(
+        _FACTS, {"round_id": round_row.round_id, "applicant_id": applicant_id}
     ).one()
     deposit = None
     if row.deposit_id is not None:
