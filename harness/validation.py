@@ -24,7 +24,7 @@ from harness.errors import UsageError
 from harness.jsonable import dumps
 from harness.launcher import BUILTIN, listing_order
 from harness.results import Message
-from harness.seeds import utc_now
+from harness.seeds import RunSeed, utc_now
 from harness.validation_jobs import (
     Job,
     JobResult,
@@ -267,12 +267,15 @@ def format_matrix(rows: Sequence[TargetRow]) -> list[str]:
 def validate(profile: str, out_dir: Path, *, only: Sequence[str] | None = None,
              parallel: int = 2, timeout: float = 1800.0,
              say: Callable[[str], None] = print,
-             runner: JobRunner | None = None) -> tuple[int, dict[str, Any]]:
+             runner: JobRunner | None = None,
+             seed: str | None = None) -> tuple[int, dict[str, Any]]:
     """The whole validation: plan, run, print the matrix, write validation.json; exit code 0
     when every defect is detected and both correct systems pass, 1 otherwise."""
     if profile not in ("quick", "full"):
         raise UsageError(f"--profile {profile!r}: use quick or full")
     jobs = plan_validation(profile, only)
+    if seed is not None:
+        seed = RunSeed.parse(seed).hex
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -280,7 +283,7 @@ def validate(profile: str, out_dir: Path, *, only: Sequence[str] | None = None,
     if not jobs:
         raise UsageError("--only selected no target")
     started_at, started = utc_now(), time.monotonic()
-    run = runner or subprocess_runner(profile, out_dir / "runs", timeout)
+    run = runner or subprocess_runner(profile, out_dir / "runs", timeout, seed)
     say(f"validating {len({j.target for j in jobs})} targets in {len(jobs)} suite runs"
         f" (profile {profile})")
 
@@ -292,6 +295,7 @@ def validate(profile: str, out_dir: Path, *, only: Sequence[str] | None = None,
     rows = assess(results)
     wall = time.monotonic() - started
     document = validation_document(rows, profile, started_at, utc_now(), wall, results)
+    document["seed"] = seed  # the master seed the suite runs' seeds derive from, or None
     for line in format_matrix(rows):
         say(line)
     summary = document["summary"]

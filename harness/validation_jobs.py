@@ -9,6 +9,7 @@ A job's result is read only from what its run wrote: evidence.json and the exit 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -22,8 +23,8 @@ from pathlib import Path
 
 from harness.verdict import ExitCode, Verdict
 
-__all__ = ["EXCLUSIVE", "Job", "JobResult", "JobRunner", "job_profile", "run_validation",
-           "subprocess_runner"]
+__all__ = ["EXCLUSIVE", "Job", "JobResult", "JobRunner", "job_profile", "job_seed",
+           "run_validation", "subprocess_runner"]
 
 EXCLUSIVE = frozenset({"load"})  # never beside another suite: it measures throughput
 _EXIT_VERDICT = {ExitCode.OK: Verdict.PASS, ExitCode.FAILED: Verdict.FAIL}
@@ -92,13 +93,21 @@ def job_profile(job: Job, profile: str, out_root: Path) -> str:
     return str(path)
 
 
-def _run_job(job: Job, profile: str, out_root: Path, timeout: float) -> JobResult:
+def job_seed(master: str, job: Job) -> str:
+    """The run seed of one job: SHA-256 of the validation's master seed and the job's name, so a
+    validation given the same seed reproduces every suite run's requests."""
+    return hashlib.sha256(f"{master}:{job.slug}".encode()).hexdigest()
+
+
+def _run_job(job: Job, profile: str, out_root: Path, timeout: float, seed: str | None
+             ) -> JobResult:
     """``harness <suite> --target T`` as its own process group, stopped when over its bound."""
     out_dir = out_root / job.slug
     log = out_root / f"{job.slug}.log"
     out_root.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "harness", job.suite, "--target", job.target,
                "--profile", job_profile(job, profile, out_root), "--out", str(out_dir)]
+    command += ["--seed", job_seed(seed, job)] if seed else []
     started = time.monotonic()
     problem = None
     with log.open("wb") as sink:
@@ -152,6 +161,8 @@ def run_validation(jobs: Sequence[Job], runner: JobRunner, parallel: int = 2,
     return [done_by_job[job] for job in jobs]
 
 
-def subprocess_runner(profile: str, out_root: Path, timeout: float) -> JobRunner:
-    """The real runner: each job a ``harness <suite>`` process writing under ``out_root``."""
-    return lambda job: _run_job(job, profile, out_root, timeout)
+def subprocess_runner(profile: str, out_root: Path, timeout: float, seed: str | None = None
+                      ) -> JobRunner:
+    """The real runner: each job a ``harness <suite>`` process writing under ``out_root``; with a
+    master ``seed``, each job's run seed derives from it (``job_seed``), else each is random."""
+    return lambda job: _run_job(job, profile, out_root, timeout, seed)

@@ -32,6 +32,9 @@ def register(commands: Any) -> None:
                         help="suite runs side by side, 1 or 2 (default 2; load always alone)")
     parser.add_argument("--timeout", type=float, default=1800.0, metavar="SECONDS",
                         help="time bound of one suite run (default 1800)")
+    parser.add_argument("--seed", metavar="HEX",
+                        help="64 hex digits: each suite run's seed derives from it, so the whole"
+                             " validation reproduces (default: a random seed per run)")
     parser.set_defaults(func=_run)
 
 
@@ -41,5 +44,5 @@ def _run(args: argparse.Namespace) -> int:
     if not args.timeout > 0:
         raise UsageError(f"--timeout {args.timeout}: must be a positive number of seconds")
     code, _ = validate(args.profile, Path(args.out), only=args.only, parallel=args.parallel,
-                       timeout=args.timeout)
+                       timeout=args.timeout, seed=args.seed)
     return code

@@ -212,6 +212,7 @@ def test_a_record_of_another_harness_version_is_not_this_versions_record(tmp_pat
     (["--only", "faulty:no-such-defect"], "unknown target"),
     (["--parallel", "3"], "--parallel"),
     (["--timeout", "0"], "--timeout"),
+    (["--seed", "abc"], "--seed must be 64 hex digits"),
     (["--bogus"], "unrecognized argument"),
 ])
 def test_usage_errors_exit_two_in_one_line(capsys, argv, fragment):
@@ -232,3 +233,14 @@ def test_validation_line_says_plainly_when_there_is_no_record(tmp_path: Path):
     line = validation_line(validation_record(tmp_path))
     assert f"{len(DEFECTS) - 1} of {len(DEFECTS)} defects detected" in line
     assert "undetected: faulty:sequential-tokens" in line and "false alarms" in line
+
+
+def test_job_seeds_derive_from_the_master_seed_and_differ_per_run() -> None:
+    from harness.validation_jobs import job_seed
+
+    master = "11" * 32
+    seeds = {job_seed(master, job) for job in plan_validation("quick")}
+    assert len(seeds) == len(plan_validation("quick"))
+    assert all(len(seed) == 64 and int(seed, 16) >= 0 for seed in seeds)
+    job = plan_validation("quick", ["reference"])[0]
+    assert job_seed(master, job) == job_seed(master, job) != job_seed("22" * 32, job)
