@@ -24,14 +24,14 @@ from harness.verdict import Verdict
 
 def test_the_share_is_one_upper_tail_per_threshold_line() -> None:
     quick: LoadSettings = load_profile("quick").section("load")
-    assert quick.false_alarm_bound() == pytest.approx(len(quick.thresholds) * 0.025)
+    assert quick.false_alarm_bound() == pytest.approx(len(quick.thresholds) * 0.01)
     fewer = replace(quick, thresholds=quick.thresholds[:3], confidence=0.99)
     assert fewer.false_alarm_bound() == pytest.approx(3 * 0.005)
     more = replace(quick, thresholds=(*quick.thresholds, "me p99 < 3 s"))
     assert more.false_alarm_bound() > quick.false_alarm_bound()
 
 
-@pytest.mark.parametrize(("name", "load_share"), [("quick", 8 * 0.025), ("full", 9 * 0.005)])
+@pytest.mark.parametrize(("name", "load_share"), [("quick", 8 * 0.01), ("full", 9 * 0.005)])
 def test_the_builtin_profiles_state_a_rate_covering_every_section_load_included(
     name: str, load_share: float
 ) -> None:
@@ -51,7 +51,7 @@ def test_a_profile_whose_rate_leaves_out_the_load_share_is_refused_in_one_line(
     assert main(["load", "--target", "reference", "--profile", str(profile)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "'false_alarm_rate' 0.03 is below 0.222" in err and "load 0.2" in err
+    assert "'false_alarm_rate' 0.03 is below 0.102" in err and "load 0.08" in err
 
 
 def test_raising_the_confidence_buys_the_load_share_down(tmp_path: Path) -> None:
