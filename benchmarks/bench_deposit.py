@@ -26,15 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+
+from benchmarks._databases import postgres_url, scratch_schema
 
 THREADS = int(os.environ.get("BENCH_DEPOSIT_THREADS", 16))
 DEPOSITS = int(os.environ.get("BENCH_DEPOSIT_N", 1500))  # per batch
 ROUNDS = 2
 TOKEN = "bench-operator-token"  # noqa: S105 (a throwaway token for a local server)
-LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -153,41 +151,19 @@ def _measure(base: str) -> dict[str, Batch]:
         return best
 
 
-def _postgres_url() -> str | None:
-    url = os.environ.get("HARNESS_TEST_POSTGRES_URL") or LOCAL_POSTGRES
-    try:
-        engine = create_engine(url)
-        with engine.connect():
-            pass
-        engine.dispose()
-    except OperationalError:
-        return None
-    return url
-
-
 @contextmanager
 def _databases() -> Iterator[Iterator[tuple[str, str]]]:
     """(label, URL) for SQLite and, when reachable, PostgreSQL in a scratch schema."""
     with tempfile.TemporaryDirectory() as folder:
-        pg = _postgres_url()
-        schema = "bench_" + secrets.token_hex(4)
-        engine = create_engine(pg) if pg else None
+        pg = postgres_url()
 
         def listing() -> Iterator[tuple[str, str]]:
             yield "sqlite", f"sqlite:///{folder}/bench.db"
-            if pg and engine:
-                with engine.begin() as conn:
-                    conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-                url = make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"})
-                yield "postgresql", url.render_as_string(hide_password=False)
+            if pg is not None:
+                with scratch_schema(pg) as url:
+                    yield "postgresql", url
 
-        try:
-            yield listing()
-        finally:
-            if engine is not None:
-                with engine.begin() as conn:
-                    conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-                engine.dispose()
+        yield listing()
 
 
 def main() -> None:
@@ -206,7 +182,7 @@ def main() -> None:
                   f" throughput {d.throughput / h.throughput:.2f}x,"
                   f" p50 {d.quantile(0.5) / h.quantile(0.5):.2f}x,"
                   f" p99 {d.quantile(0.99) / h.quantile(0.99):.2f}x")
-    if _postgres_url() is None:
+    if postgres_url() is None:
         print("  (PostgreSQL not reachable: set HARNESS_TEST_POSTGRES_URL to include it)")
 
 

@@ -6,12 +6,16 @@ For SQLite and (when reachable) PostgreSQL, with one and two server processes
 then a round whose every applicant is a winner pays in one rush. Deposits/s and deposit p99 are
 printed as ratios to /healthz of the same configuration: absolute figures drift on a shared
 machine, ratios measured minutes apart much less. Goal on PostgreSQL: deposits >= 0.5x /healthz.
+
+Generator, server and database share this machine's cores, so when the cores are the limit the
+ratio is what the CPU per request allows: the CPU columns (generator, server processes,
+PostgreSQL sessions, per request) account for it ("cpu ratio"), and "ceiling" is the ratio
+the same generator and database would allow a server whose deposit cost no more than a /healthz.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +23,8 @@ from math import nan
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-
 from benchmarks._cpu import APPLICATION, cpu_seconds, database_sessions, process_tree
+from benchmarks._databases import postgres_url, scratch_schema
 from harness.launcher import launch
 from harness.load.generator import Generator, Rush
 from harness.load.plan import health_scripts, plan, registration_scripts
@@ -36,7 +37,6 @@ from harness.target import HttpTarget
 USERS = int(os.environ.get("BENCH_LOAD_USERS", 32))
 PAYERS = int(os.environ.get("BENCH_LOAD_PAYERS", 3000))
 SECONDS = float(os.environ.get("BENCH_LOAD_HEALTHZ_SECONDS", 5))
-LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _settings() -> LoadSettings:
@@ -62,10 +62,12 @@ def _payers(client: HttpTarget, gen: Generator, settings: LoadSettings) -> tuple
     return round_id, scripts
 
 
-def _figures(rush: Rush, endpoint: str) -> tuple[float, float, float]:
+def _figures(rush: Rush, endpoint: str) -> tuple[float, float, float, float]:
+    """Requests/s, p99 ms, the generator's busiest share of a core, its CPU ms per request."""
     latencies = rush.samples.latencies(endpoint)
     rate = len(latencies) / rush.samples.wall_s
-    return rate, percentile(latencies, 99), rush.generator_cpu_share
+    generator_ms = 1000 * sum(node["cpu_s"] for node in rush.cpu) / max(len(latencies), 1)
+    return rate, percentile(latencies, 99), rush.generator_cpu_share, generator_ms
 
 
 class _Meter:
@@ -110,10 +112,11 @@ def _configuration(db: str, workers: int, monitor: str | None) -> dict[str, floa
                               amount=settings.deposit_amount))
         d_server, d_database = meter.spent(start, meter.read())
         statuses = paying.samples.summary("deposit")["statuses"]
-    h_rate, h_p99, h_cpu = _figures(health, "healthz")
-    d_rate, d_p99, d_cpu = _figures(paying, "deposit")
+    h_rate, h_p99, h_cpu, h_gen = _figures(health, "healthz")
+    d_rate, d_p99, d_cpu, d_gen = _figures(paying, "deposit")
     return {"healthz_rate": h_rate, "healthz_p99": h_p99, "healthz_cpu": h_cpu,
             "deposit_rate": d_rate, "deposit_p99": d_p99, "deposit_cpu": d_cpu,
+            "gen_ms_healthz": h_gen, "gen_ms_deposit": d_gen,
             "created": statuses.get("201", 0),
             "server_ms_healthz": _per_request(h_server, health, "healthz"),
             "server_ms_deposit": _per_request(d_server, paying, "deposit"),
@@ -121,50 +124,31 @@ def _configuration(db: str, workers: int, monitor: str | None) -> dict[str, floa
 
 
 @contextmanager
-def _scratch_schema(base: str) -> Iterator[str]:
-    schema = "bench_" + secrets.token_hex(4)
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}",
-                                                "application_name": APPLICATION})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        admin.dispose()
-
-
-def _postgres() -> str | None:
-    url = os.environ.get("HARNESS_TEST_POSTGRES_URL") or LOCAL_POSTGRES
-    try:
-        engine = create_engine(url)
-        with engine.connect():
-            pass
-        engine.dispose()
-    except OperationalError:
-        return None
-    return url
-
-
-@contextmanager
 def _database(kind: str, postgres: str | None) -> Iterator[str]:
     if kind == "postgresql" and postgres is not None:
-        with _scratch_schema(postgres) as url:
+        with scratch_schema(postgres, APPLICATION) as url:
             yield url
         return
     with tempfile.TemporaryDirectory() as folder:
         yield f"sqlite:///{Path(folder) / 'bench.db'}"
 
 
+def _cpu_ratio(f: dict[str, float], server_ms_deposit: float) -> float:
+    """The ratio the machine's CPU allows when it is the limit (generator, server and database
+    share its cores): all CPU spent per /healthz over all CPU spent per deposit."""
+    database = 0.0 if f["db_ms_deposit"] != f["db_ms_deposit"] else f["db_ms_deposit"]
+    return ((f["gen_ms_healthz"] + f["server_ms_healthz"])
+            / (f["gen_ms_deposit"] + server_ms_deposit + database))
+
+
 def main() -> None:
-    postgres = _postgres()
+    postgres = postgres_url()
     print(f"\nload: locust generator, {USERS} clients; /healthz for {SECONDS:g} s, then"
           f" {PAYERS} winners pay at once (python -m benchmarks load)")
     print(f"  {'database':<11} {'workers':>7} {'healthz/s':>10} {'deposits/s':>11} {'ratio':>6}"
           f" {'h p99 ms':>9} {'d p99 ms':>9} {'p99 ratio':>9} {'gen cpu':>8}"
-          f" {'srv ms/h':>9} {'srv ms/d':>9} {'db ms/d':>8}")
+          f" {'gen ms/h':>9} {'gen ms/d':>9} {'srv ms/h':>9} {'srv ms/d':>9} {'db ms/d':>8}"
+          f" {'cpu ratio':>9} {'ceiling':>8}")
     for kind in ("sqlite", "postgresql"):
         if kind == "postgresql" and postgres is None:
             print("  (PostgreSQL not reachable: set HARNESS_TEST_POSTGRES_URL to include it)")
@@ -177,10 +161,16 @@ def main() -> None:
                   f" {f['healthz_p99']:>9.1f} {f['deposit_p99']:>9.1f}"
                   f" {f['deposit_p99'] / f['healthz_p99']:>9.2f}"
                   f" {max(f['healthz_cpu'], f['deposit_cpu']):>8.2f}"
+                  f" {f['gen_ms_healthz']:>9.2f} {f['gen_ms_deposit']:>9.2f}"
                   f" {f['server_ms_healthz']:>9.2f} {f['server_ms_deposit']:>9.2f}"
-                  f" {f['db_ms_deposit']:>8.2f}"
+                  f" {f['db_ms_deposit']:>8.2f} {_cpu_ratio(f, f['server_ms_deposit']):>9.2f}"
+                  f" {_cpu_ratio(f, f['server_ms_healthz']):>8.2f}"
                   + ("" if f["created"] == PAYERS else f"  ({f['created']} of {PAYERS} paid)"))
     print("  ratio: deposits/s over /healthz/s of the same configuration; gen cpu: the"
           " generator's busiest share of one core (0.9 and up: the generator was the limit);"
           " srv ms/h, srv ms/d: CPU ms the server's processes spent per /healthz and per deposit;"
-          " db ms/d: CPU ms of its PostgreSQL sessions per deposit (nan: not measurable here)")
+          " db ms/d: CPU ms of its PostgreSQL sessions per deposit (nan: not measurable here);"
+          " gen ms/h, gen ms/d: the generator's CPU ms per request; cpu ratio: all CPU per"
+          " /healthz over all CPU per deposit, the ratio this machine allows when its cores are"
+          " the limit; ceiling: the same if the server spent no more CPU on a deposit than on a"
+          " /healthz (what the generator and the database alone allow)")
