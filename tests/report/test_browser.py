@@ -112,3 +112,27 @@ document.fonts.ready.then(() => {
   document.body.appendChild(out);
 });
 </script>"""
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None,
+                    reason="pdftotext is not installed (apt-get install -y poppler-utils)")
+def test_the_printed_report_carries_its_running_header_once_on_every_page(
+    tmp_path: Path
+) -> None:
+    """Printed, the page's margin box carries the running header; the screen's fixed header
+    must not be printed as well, over the first lines of every page (the top three lines of
+    text of each page hold it once)."""
+    write_reports(certification_evidence({}), tmp_path)
+    running = re.search(r'<header class="running">([^<]+)</header>',
+                        (tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert running is not None
+    pdf = tmp_path / "report.pdf"
+    run = _chromium(tmp_path / "report.html", tmp_path / "profile", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}")
+    assert run.returncode == 0 and pdf.exists(), run.stderr[-2000:]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    tops = ["\n".join([line for line in page.splitlines() if line.strip()][:3])
+            for page in text.split("\f") if page.strip()]
+    assert len(tops) >= 2
+    assert [top.count(running.group(1)) for top in tops] == [1] * len(tops)
