@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from _altkit import ADMIN, close_window, drawn_round, expect_error, national_id
+from _altkit import ADMIN, close_window
+from _systems import drawn_round, expect_error, national_id
 
 from harness.target import HttpTarget
 

@@ -6,7 +6,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from _altkit import ADMIN, Server, drawn_round, verify_chain
+from _altkit import ADMIN, Server
+from _systems import drawn_round, verify_chain
 
 from harness.errors import TargetError
 from harness.target import HttpTarget

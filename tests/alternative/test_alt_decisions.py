@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from _altkit import ADMIN, close_window, drawn_round, expect_error, national_id
+from _altkit import ADMIN, close_window
+from _systems import drawn_round, expect_error, national_id
 
 from harness.target import HttpTarget
 

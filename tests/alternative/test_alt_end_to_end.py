@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from _altkit import ADMIN, close_window, national_id, register_many, verify_chain
+from _altkit import ADMIN, close_window
+from _systems import national_id, register_many, verify_chain
 
 from harness.cli import main
 from harness.fairness.replay import replay_draw

@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 import pytest
-from _altkit import ADMIN, drawn_round
+from _altkit import ADMIN
+from _systems import drawn_round
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

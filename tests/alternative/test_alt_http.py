@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from _altkit import ADMIN, Server, expect_error, running
+from _altkit import ADMIN, Server, running
+from _systems import expect_error
 
 from harness.target import HttpTarget
 

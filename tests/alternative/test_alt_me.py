@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from _altkit import ADMIN, close_window, expect_error, register_many
+from _altkit import ADMIN, close_window
+from _systems import expect_error, register_many
 
 from harness.target import HttpTarget
 

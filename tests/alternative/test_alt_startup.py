@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _altkit import ADMIN, REPO, Server, drawn_round, free_port, national_id
+from _altkit import ADMIN, REPO, Server
+from _systems import drawn_round, free_port, national_id
 
 from harness.cli import main
 from harness.target import HttpTarget

@@ -17,15 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from _refkit import (
-    ADMIN,
-    drawn_round,
-    national_id,
-    register_many,
-    running_server,
-    thread_clones,
-    verify_chain,
-)
+from _refkit import ADMIN, running_server
+from _systems import drawn_round, national_id, register_many, thread_clones, verify_chain
 
 from harness.target import HttpTarget
 

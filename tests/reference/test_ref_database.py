@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from _refkit import drawn_round, national_id
+from _systems import drawn_round, national_id
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _refkit import ADMIN, drawn_round, expect_error, national_id
+from _refkit import ADMIN
+from _systems import drawn_round, expect_error, national_id
 from _transports import app_of
 
 from harness.target import HttpTarget

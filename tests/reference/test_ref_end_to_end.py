@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from _refkit import ADMIN, register_many, thread_clones, verify_chain
+from _refkit import ADMIN
+from _systems import register_many, thread_clones, verify_chain
 
 from harness.fairness.replay import derive_seed, replay_draw, results_digest, seed_commitment
 from harness.target import HttpTarget

@@ -6,7 +6,8 @@ import json
 
 import httpx
 import pytest
-from _refkit import ADMIN, drawn_round, expect_error, national_id
+from _refkit import ADMIN
+from _systems import drawn_round, expect_error, national_id
 
 from harness.target import HttpTarget
 

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from _refkit import ADMIN, drawn_round, start_server, stop_server
+from _refkit import ADMIN, start_server, stop_server
+from _systems import drawn_round
 
 from harness.target import HttpTarget
 

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from _refkit import ADMIN, REPO, free_port, national_id, running_server
+from _refkit import ADMIN, REPO, running_server
+from _systems import free_port, national_id
 
 from harness.target import HttpTarget
 from targets.reference.keys import (

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from _refkit import ADMIN, expect_error, register_many
+from _refkit import ADMIN
+from _systems import expect_error, register_many
 
 from harness.fairness.replay import CanonicalList, replay_draw
 from harness.target import HttpTarget

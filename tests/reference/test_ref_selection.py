@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _refkit import ADMIN, drawn_round, running_server
+from _refkit import ADMIN, running_server
+from _systems import drawn_round
 from hypothesis import given
 from hypothesis import strategies as st
 

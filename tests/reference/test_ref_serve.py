@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _refkit import ADMIN, REPO, drawn_round, free_port, running_server, start_server
+from _refkit import ADMIN, REPO, running_server, start_server
+from _systems import drawn_round, free_port
 from sqlalchemy import create_engine, text
 
 from harness.cli import main
