@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,17 +145,46 @@ def test_report_rerenders_the_same_artifacts_from_evidence_alone(
         assert (again / name).read_bytes() == (signed / name).read_bytes(), name
 
 
-def test_report_pdf_says_how_to_get_weasyprint_or_writes_the_pdf(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import importlib.util
+class _Unloadable:
+    """A finder that makes ``import weasyprint`` raise ``error``, as on a machine without it
+    (ImportError) or with it but without the Pango libraries it loads (OSError)."""
 
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def find_spec(self, name: str, *_: object) -> None:
+        if name == "weasyprint":
+            raise self.error
+
+
+@pytest.mark.parametrize(("error", "said"), [
+    (ModuleNotFoundError("No module named 'weasyprint'"),
+     "pip install 'allocation-harness[pdf]'"),
+    (OSError("cannot load library 'libpango-1.0-0': error 0x7e"),
+     "cannot load its system libraries (it needs Pango): cannot load library 'libpango-1.0-0'"),
+])
+def test_report_pdf_without_a_working_weasyprint_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    error: Exception, said: str,
+) -> None:
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_Unloadable(error), *sys.meta_path])
     write_evidence(certification_evidence(), tmp_path / "src")
     out = tmp_path / "pdf"
     code = main(["report", str(tmp_path / "src" / "evidence.json"), "--out", str(out), "--pdf"])
-    if importlib.util.find_spec("weasyprint") is None:
-        assert code == 2 and not out.exists()
-        assert "pip install 'allocation-harness[pdf]'" in capsys.readouterr().err
-    else:
-        assert code == 0 and (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
-        assert "report.pdf" in json.loads((out / "manifest.json").read_text())["files"]
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert said in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_report_pdf_writes_the_pdf_and_lists_it(tmp_path: Path) -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pytest.skip("WeasyPrint (the 'pdf' extra, with Pango) is not usable here")
+    write_evidence(certification_evidence(), tmp_path / "src")
+    out = tmp_path / "pdf"
+    assert main(["report", str(tmp_path / "src" / "evidence.json"), "--out", str(out),
+                 "--pdf"]) == 0
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "report.pdf" in json.loads((out / "manifest.json").read_text())["files"]

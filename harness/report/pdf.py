@@ -9,8 +9,9 @@ and ``dir`` attributes, the Persian report's embedded font, its logical CSS prop
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 from harness.errors import UsageError
 
@@ -21,17 +22,26 @@ _HINT = "install it with: pip install 'allocation-harness[pdf]'"
 
 
 def check_pdf_available() -> None:
-    """A usage error naming the extra when WeasyPrint is not installed."""
-    if importlib.util.find_spec("weasyprint") is None:
-        raise UsageError(f"--pdf needs WeasyPrint (the optional 'pdf' extra); {_HINT}")
+    """A usage error naming the extra when WeasyPrint is not installed, or naming the system
+    libraries when it is installed but cannot load them (it needs Pango)."""
+    _weasyprint()
+
+
+def _weasyprint() -> ModuleType:
+    try:
+        return importlib.import_module("weasyprint")
+    except ImportError:
+        raise UsageError(f"--pdf needs WeasyPrint (the optional 'pdf' extra); {_HINT}") from None
+    except OSError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"--pdf: WeasyPrint is installed but cannot load its system libraries"
+                         f" (it needs Pango): {first}") from None
 
 
 def write_pdf(out_dir: Path, lang: str | None = None) -> Path:
     """Print ``out_dir/report.html`` to ``out_dir/report.pdf``; given ``lang``, refuse a
     report.html written in another language (the PDF must be the report that was asked for)."""
-    check_pdf_available()
-    import weasyprint
-
+    weasyprint = _weasyprint()
     target = out_dir / PDF_FILE
     source = out_dir / "report.html"
     if lang is not None and f'<html lang="{lang}"' not in source.read_text(encoding="utf-8")[:400]:
