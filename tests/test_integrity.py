@@ -145,30 +145,22 @@ def test_report_rerenders_the_same_artifacts_from_evidence_alone(
         assert (again / name).read_bytes() == (signed / name).read_bytes(), name
 
 
-class _Unloadable:
-    """A finder that makes ``import weasyprint`` raise ``error``, as on a machine without it
-    (ImportError) or with it but without the Pango libraries it loads (OSError)."""
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    def find_spec(self, name: str, *_: object) -> None:
-        if name == "weasyprint":
-            raise self.error
-
-
-@pytest.mark.parametrize(("error", "said"), [
-    (ModuleNotFoundError("No module named 'weasyprint'"),
-     "pip install 'allocation-harness[pdf]'"),
-    (OSError("cannot load library 'libpango-1.0-0': error 0x7e"),
+@pytest.mark.parametrize(("raised", "said"), [
+    ("ModuleNotFoundError(\"No module named 'pydyf'\")", "pip install 'allocation-harness[pdf]'"),
+    ("OSError(\"cannot load library 'libpango-1.0-0': error 0x7e\")",
      "cannot load its system libraries (it needs Pango): cannot load library 'libpango-1.0-0'"),
 ])
 def test_report_pdf_without_a_working_weasyprint_is_one_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-    error: Exception, said: str,
+    raised: str, said: str,
 ) -> None:
+    """A WeasyPrint whose import fails as it does without its dependencies, or without the
+    Pango libraries it loads when imported."""
+    package = tmp_path / "site" / "weasyprint"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(f"raise {raised}\n", encoding="utf-8")
     monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [_Unloadable(error), *sys.meta_path])
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
     write_evidence(certification_evidence(), tmp_path / "src")
     out = tmp_path / "pdf"
     code = main(["report", str(tmp_path / "src" / "evidence.json"), "--out", str(out), "--pdf"])
