@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from math import nan
+from math import isnan, nan
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +136,7 @@ def _database(kind: str, postgres: str | None) -> Iterator[str]:
 def _cpu_ratio(f: dict[str, float], server_ms_deposit: float) -> float:
     """The ratio the machine's CPU allows when it is the limit (generator, server and database
     share its cores): all CPU spent per /healthz over all CPU spent per deposit."""
-    database = 0.0 if f["db_ms_deposit"] != f["db_ms_deposit"] else f["db_ms_deposit"]
+    database = 0.0 if isnan(f["db_ms_deposit"]) else f["db_ms_deposit"]
     return ((f["gen_ms_healthz"] + f["server_ms_healthz"])
             / (f["gen_ms_deposit"] + server_ms_deposit + database))
 
