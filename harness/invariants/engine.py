@@ -7,9 +7,11 @@ shrinking one: past the bound, examples are not run (no request is sent) and cou
 hypothesis's final replay of a shrunk example always runs, because it is the reproduction.
 
 Failures are captured here, not read from hypothesis's exception: for each requirement the first
-failing example (unshrunk) and the one hypothesis replays at the end (shrunk). A failure whose
-final replay does not fail again is reported from its first, unshrunk occurrence, as a FAIL that
-did not reproduce, never as hypothesis's Flaky error.
+failing example (unshrunk), the one hypothesis replays at the end (shrunk), and the one with the
+fewest requests of all that failed. Hypothesis orders examples by its own choices, not by what
+they send, so a candidate it tried while shrinking can send fewer requests than the one it
+replays; the report shows the fewest. A failure whose final replay does not fail again is still a
+FAIL, marked as not reproduced, never hypothesis's Flaky error.
 
 A run that assesses only some requirements (``stop_after``) stops once each of them has failed:
 no further example is run and nothing is shrunk, but hypothesis's final replay of the failing
@@ -69,15 +71,22 @@ class Captured:
 @dataclass
 class _Found:
     """Per requirement: the first failing example, the shrunk ones hypothesis replayed at the
-    end (one per property test that found it), and how many examples failed."""
+    end (one per property test that found it), the failing example with the fewest requests
+    (a later one wins a tie: shrunk before unshrunk, the final replay before all), and how many
+    examples failed."""
 
     first: Captured | None = None
     finals: list[Captured] = field(default_factory=list)
+    fewest: Captured | None = None
     count: int = 0
 
-    @property
-    def smallest(self) -> Captured | None:
-        return min(self.finals, key=lambda c: c.requests, default=None)
+    def add(self, captured: Captured, final: bool) -> None:
+        self.count += 1
+        self.first = self.first or captured
+        if final:
+            self.finals.append(captured)
+        if self.fewest is None or captured.requests <= self.fewest.requests:
+            self.fewest = captured
 
 
 @dataclass
@@ -150,11 +159,7 @@ class Engine:
     def _broken(self, ex: Example, violation: Violation) -> None:
         self.stats[f"{ex.kind}_failed"] += 1
         found = self.found.setdefault(violation.requirement, _Found())
-        captured = Captured(violation, ex.kind, ex.number, ex.wire.trace, ex)
-        found.count += 1
-        found.first = found.first or captured
-        if _is_final_replay():
-            found.finals.append(captured)
+        found.add(Captured(violation, ex.kind, ex.number, ex.wire.trace, ex), _is_final_replay())
         if self._time.shrink_deadline is None:
             self._time.shrink_deadline = self.clock() + self._time.shrink_bound
 

@@ -1,8 +1,9 @@
 """From what the property tests saw to a verdict per requirement (I-01..I-06).
 
-FAIL: some example broke the requirement; the finding carries the shrunk example's requests and
-answers (tokens redacted) and a curl script that replays it, or the first failing example,
-unshrunk, when hypothesis's replay of the shrunk one did not fail again. INCONCLUSIVE: the
+FAIL: some example broke the requirement; the finding carries the failing example with the fewest
+requests (shrunk, unless the run stopped at its first FAIL or no smaller one failed), its requests
+and answers (tokens redacted) and a curl script that replays it, and says whether hypothesis's
+final replay failed again. INCONCLUSIVE: the
 requirement was never judged, a request it judges got no judgeable answer (none, a 5xx other
 than the contract's 503, or 503/408 after every retry: counted, never a failure), or fewer
 examples completed than the profile requires. PASS otherwise.
@@ -57,28 +58,34 @@ def _message(captured: Captured) -> Message:
 
 def _failure(rid: str, engine: Engine) -> RequirementResult:
     found = engine.found[rid]
-    shrunk = found.smallest
-    shown = shrunk or found.first
-    if shown is None:  # a failure is always captured before it is counted
+    shown, first = found.fewest, found.first
+    if shown is None or first is None:  # a failure is always captured before it is counted
         raise ValueError(f"{rid} counted a failure without capturing it")
     rounds = list(shown.example.world.rounds)
     cut = engine.done  # the run stopped at its first FAIL: hypothesis only replayed the example
-    title = f"the {'shrunk' if shrunk and not cut else 'first (unshrunk)'} failing example of {rid}"
+    reproduced = bool(found.finals)
+    shrunk = shown is not first and not cut
+    title = f"the {'shrunk' if shrunk else 'first (unshrunk)'} failing example of {rid}"
     evidence: dict[str, Any] = {
         "violation": shown.violation.to_dict(),
         "example": f"{shown.kind} {shown.number}",
-        "shrunk": shrunk is not None and not cut,
-        "reproduced": shrunk is not None,
+        "shrunk": shrunk,
+        "reproduced": reproduced,
         "requests": shown.trace.evidence(),
         "curl": render_curl(title, shown.trace, shown.example.people, rounds),
         "failing_examples": found.count,
+        "first_failure": {"example": f"{first.kind} {first.number}", "requests": first.requests},
     }
-    if found.first is not None:
-        evidence["first_failure"] = {"example": f"{found.first.kind} {found.first.number}",
-                                     "requests": found.first.requests}
-    if shrunk is None:
+    final = min(found.finals, key=lambda c: c.requests, default=None)
+    if final is not None and final is not shown:
+        evidence["final_replay"] = {"example": f"{final.kind} {final.number}",
+                                    "requests": final.requests}
+        evidence["note"] = ("hypothesis's final replay failed again; this example, seen failing"
+                            " while shrinking, sends fewer requests")
+    if not reproduced:
         evidence["note"] = ("the replay of the shrunk example did not fail again: reported from "
-                            "the first failing example, unshrunk")
+                            + ("the first failing example, unshrunk" if shown is first else
+                               "the failing example with the fewest requests"))
     elif cut:
         evidence["note"] = ("the run assesses only some requirements and stopped once each had"
                             " failed: the example was replayed and failed again, but not shrunk")
@@ -87,14 +94,14 @@ def _failure(rid: str, engine: Engine) -> RequirementResult:
     measurements = (
         Measurement("failing_examples", found.count, "1"),
         Measurement("example_requests", shown.requests, "1"),
-        Measurement("first_failure_requests", found.first.requests if found.first else None, "1"),
+        Measurement("first_failure_requests", first.requests, "1"),
         Measurement("judgements", engine.assessed[rid], "1"),
     )
     summary = Message.of("invariants.failed",
                          "{text} (example of {requests} requests{unshrunk})",
                          text=message.text, requests=shown.requests,
-                         unshrunk="" if shrunk else ", not reproduced on replay",
-                         violation=message, shrunk=shrunk is not None)
+                         unshrunk="" if reproduced else ", not reproduced on replay",
+                         violation=message, shrunk=shrunk)
     return RequirementResult.of(rid, Verdict.FAIL, summary, measurements=measurements,
                                 findings=(finding,), evidence={"failure": evidence})
 
