@@ -89,6 +89,8 @@ def _failure(rid: str, engine: Engine) -> RequirementResult:
     elif cut:
         evidence["note"] = ("the run assesses only some requirements and stopped once each had"
                             " failed: the example was replayed and failed again, but not shrunk")
+    elif shown is first:
+        evidence["note"] = "shrinking found no failing example with fewer requests than the first"
     message = _message(shown)
     finding = Finding(_SEVERITY[rid], message, REMEDIATION[rid], evidence)
     measurements = (

@@ -60,9 +60,11 @@ def test_the_failure_with_the_fewest_requests_is_shown(sizes, shown, monkeypatch
     assert evidence["shrunk"] is (shown != first)
     assert evidence["curl"].count("curl -sS") == shown
     if shown == final:
-        assert "final_replay" not in evidence
+        assert "final_replay" not in evidence and "note" not in evidence
     else:
         assert evidence["final_replay"]["requests"] == final
+    if shown == first:
+        assert evidence["note"].startswith("shrinking found no failing example with fewer")
 
 
 def test_a_tie_goes_to_the_final_replay(monkeypatch) -> None:
