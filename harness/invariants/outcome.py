@@ -3,10 +3,9 @@
 FAIL: some example broke the requirement; the finding carries the failing example with the fewest
 requests (shrunk, unless the run stopped at its first FAIL or no smaller one failed), its requests
 and answers (tokens redacted) and a curl script that replays it, and says whether hypothesis's
-final replay failed again. INCONCLUSIVE: the
-requirement was never judged, a request it judges got no judgeable answer (none, a 5xx other
-than the contract's 503, or 503/408 after every retry: counted, never a failure), or fewer
-examples completed than the profile requires. PASS otherwise.
+final replay failed again. INCONCLUSIVE: the requirement was never judged, a request it judges got
+no judgeable answer (none, a 5xx other than the contract's 503, or 503/408 after every retry:
+counted, never a failure), or fewer examples completed than the profile requires. PASS otherwise.
 """
 
 from __future__ import annotations
@@ -56,6 +55,23 @@ def _message(captured: Captured) -> Message:
     return Message(v.message_id, MappingProxyType(jsonable(v.params)), v.text)
 
 
+def _note(is_first: bool, replayed: bool, reproduced: bool, cut: bool) -> str | None:
+    """Why the example shown is not simply hypothesis's shrunk final replay, if it is not."""
+    if not reproduced:
+        return ("the replay of the shrunk example did not fail again: reported from "
+                + ("the first failing example, unshrunk" if is_first else
+                   "the failing example with the fewest requests"))
+    if cut:
+        return ("the run assesses only some requirements and stopped once each had failed: the"
+                " example was replayed and failed again, but not shrunk")
+    if is_first:
+        return "shrinking found no failing example with fewer requests than the first"
+    if not replayed:
+        return ("hypothesis's final replay failed again; this example, seen failing while"
+                " shrinking, sends fewer requests")
+    return None
+
+
 def _failure(rid: str, engine: Engine) -> RequirementResult:
     found = engine.found[rid]
     shown, first = found.fewest, found.first
@@ -76,21 +92,14 @@ def _failure(rid: str, engine: Engine) -> RequirementResult:
         "failing_examples": found.count,
         "first_failure": {"example": f"{first.kind} {first.number}", "requests": first.requests},
     }
-    final = min(found.finals, key=lambda c: c.requests, default=None)
-    if final is not None and final is not shown:
+    replayed = any(c is shown for c in found.finals)
+    if found.finals and not replayed:
+        final = min(found.finals, key=lambda c: c.requests)
         evidence["final_replay"] = {"example": f"{final.kind} {final.number}",
                                     "requests": final.requests}
-        evidence["note"] = ("hypothesis's final replay failed again; this example, seen failing"
-                            " while shrinking, sends fewer requests")
-    if not reproduced:
-        evidence["note"] = ("the replay of the shrunk example did not fail again: reported from "
-                            + ("the first failing example, unshrunk" if shown is first else
-                               "the failing example with the fewest requests"))
-    elif cut:
-        evidence["note"] = ("the run assesses only some requirements and stopped once each had"
-                            " failed: the example was replayed and failed again, but not shrunk")
-    elif shown is first:
-        evidence["note"] = "shrinking found no failing example with fewer requests than the first"
+    note = _note(shown is first, replayed, reproduced, cut)
+    if note is not None:
+        evidence["note"] = note
     message = _message(shown)
     finding = Finding(_SEVERITY[rid], message, REMEDIATION[rid], evidence)
     measurements = (

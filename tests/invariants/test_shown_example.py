@@ -65,6 +65,8 @@ def test_the_failure_with_the_fewest_requests_is_shown(sizes, shown, monkeypatch
         assert evidence["final_replay"]["requests"] == final
     if shown == first:
         assert evidence["note"].startswith("shrinking found no failing example with fewer")
+    elif shown == shrinking:
+        assert evidence["note"].endswith("seen failing while shrinking, sends fewer requests")
 
 
 def test_a_tie_goes_to_the_final_replay(monkeypatch) -> None:
