@@ -36,6 +36,7 @@ from sqlalchemy import (
     event,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
 
@@ -52,6 +53,10 @@ _BUSY_TIMEOUT_MS = 30_000
 # data is lab-only.
 SCHEMA_VERSION = "5"
 _VERSION_KEY = "schema_version"
+# Servers starting together on a new PostgreSQL database create the schema in turn, under this
+# transaction-scoped advisory lock (an arbitrary 64-bit constant of this system's): PostgreSQL
+# checks for a table and creates it in two steps, so two creators collide on the catalogue.
+_SCHEMA_LOCK = text("SELECT pg_advisory_xact_lock(7410365920731566081)")
 
 
 # Built once: constructing a statement per call cost more CPU than running it.
@@ -127,8 +132,12 @@ class Database:
         """Create missing tables and (re)install the append-only triggers; safe to repeat.
 
         A database made with another schema version is refused before anything is written.
+        Servers starting at once on a new database take turns (SQLite: the writers' queue and
+        BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so the second finds the first's tables.
         """
-        with self.engine.begin() as conn:
+        with self.write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(_SCHEMA_LOCK)
             new = check_schema_version(conn)
             schema.metadata.create_all(conn)
             if new:
