@@ -216,11 +216,15 @@ def read_eligible(conn: Connection, round_id: str) -> EligibleList:
 
 
 def round_view(conn: Connection, row: Row[Any]) -> dict[str, Any]:
-    """The contract's round object; ``applicants`` counts registrations."""
-    table = schema.applicants
-    count = conn.execute(
-        select(func.count()).select_from(table).where(table.c.round_id == row.round_id)
-    ).scalar_one()
+    """The contract's round object; ``applicants`` counts registrations: while they are open by
+    counting them, afterwards from the number frozen at the close (a round of millions is read
+    often on results day, and counting it each time is a full index scan)."""
+    count = row.eligible
+    if count is None:
+        table = schema.applicants
+        count = conn.execute(
+            select(func.count()).select_from(table).where(table.c.round_id == row.round_id)
+        ).scalar_one()
     return {
         "round_id": row.round_id,
         "state": row.state,

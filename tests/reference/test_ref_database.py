@@ -8,11 +8,16 @@ import json
 from typing import Any
 
 import pytest
-from _systems import drawn_round, national_id
-from sqlalchemy import create_engine, inspect, text
+from _refkit import ADMIN
+from _systems import drawn_round, national_id, register_many
+from _transports import in_process
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from harness.target import HttpTarget
+from targets.reference.app import create_app
+from targets.reference.config import Settings
 
 RID = "R-db"
 
@@ -125,3 +130,33 @@ def test_audit_chain_verifies_and_covers_every_change(drawn: Any) -> None:
     events = [e["event"] for e in entries]
     assert events == ["round_created", "closed", "committed", "drawn", "deposit", "promotion",
                       "final"]
+
+
+def test_a_round_counts_its_registrations_until_the_close_and_then_reads_the_frozen_count(
+    db_url: str,
+) -> None:
+    """Results day reads rounds of millions often: once registration is closed, the round's
+    applicant count is the number the close froze, not a count of the table on every read."""
+    app = create_app(Settings(admin_token=ADMIN, database_url=db_url))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        target = in_process(client, ADMIN)
+        counts: list[str] = []
+
+        @event.listens_for(app.state.service.db.engine, "before_cursor_execute")
+        def _spy(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+            if "count(" in statement.lower():
+                counts.append(statement)
+
+        target.create_round("R-count", 2, 1, 100)
+        register_many(target, "R-count", 5)
+        counts.clear()
+        assert target.get_round("R-count")["applicants"] == 5 and len(counts) == 1
+        counts.clear()
+        steps = {"closed": lambda: target.close_registration("R-count"),
+                 "committed": lambda: target.commit("R-count", "test beacon source"),
+                 "drawn": lambda: target.draw("R-count", "beef")}
+        for state, step in steps.items():
+            step()
+            shown = target.get_round("R-count")
+            assert (shown["state"], shown["applicants"]) == (state, 5)
+        assert counts == []
